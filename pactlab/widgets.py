@@ -1,0 +1,332 @@
+"""The question widgets: one ipywidgets view per question type, plus the progress summary.
+
+Every view answers in two ways with one result: a click on Check reads the widget's state, and
+`view.answer(value)` in code sets that state; both go through `Question.check`, save the answer
+and show the feedback in an `ipywidgets.HTML` (never an Output widget: nbval mishandles those).
+
+Where no kernel runs (GitHub, nbviewer, an HTML export) a view displays as static HTML, and its
+`text/plain` form is one short stable line.
+"""
+from __future__ import annotations
+
+import html
+from typing import Any, Callable
+
+import ipywidgets as w
+
+from .questions import AnswerError, Question, Result, feedback_html, inline_markup, points_text
+from .store import AnswerStore
+
+WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
+
+
+def _md(text: str) -> str:
+    return "".join(f"<p style='margin:0.3em 0'>{inline_markup(p)}</p>"
+                   for p in str(text).split("\n\n") if p.strip())
+
+
+def _message_html(text: str, kind: str = "error") -> str:
+    colour = {"error": "#a4262c", "info": "#1f3b5c", "warning": "#8a5300"}[kind]
+    return (f"<div class='pactlab-{kind}' style='color:{colour};padding:0.2em 0'>"
+            f"{inline_markup(text)}</div>")
+
+
+class QuestionView:
+    """The live widget of one question, bound to the answer store."""
+
+    button_text = "Check"
+
+    def __init__(self, question: Question, store: AnswerStore,
+                 on_change: Callable[[], None] | None = None):
+        self.question = question
+        self.store = store
+        self.on_change = on_change or (lambda: None)
+        self.result: Result | None = None
+        self.hints_shown = 0
+        q = question
+        self.header = w.HTML(
+            f"<div class='pactlab-prompt'><b>{html.escape(q.id)}</b> "
+            f"<span style='color:#555'>({html.escape(q.label)}, {points_text(q.points)})</span>"
+            f"{_md(q.prompt)}</div>")
+        self.inputs = self.build()
+        self.button = w.Button(description=self.button_text, button_style="primary",
+                               tooltip=f"{self.button_text} your answer to {q.id}")
+        self.button.on_click(lambda _b: self.click())
+        controls = [self.button]
+        if q.hints:
+            self.hint_button = w.Button(description="Hint", tooltip="Show a hint")
+            self.hint_button.on_click(lambda _b: self.show_hint())
+            controls.append(self.hint_button)
+        self.hint_box = w.HTML("")
+        self.feedback = w.HTML("")
+        self.box = w.VBox([self.header, self.inputs, w.HBox(controls), self.hint_box,
+                           self.feedback])
+        self.box.add_class("pactlab-question")
+        self.restore()
+
+    # -- type-specific parts (overridden) -----------------------------------------------------
+    def build(self) -> w.Widget:
+        raise NotImplementedError
+
+    def read(self) -> Any:
+        """The answer as the widget shows it now."""
+        raise NotImplementedError
+
+    def show(self, answer: Any) -> None:
+        """Make the widget show a (parsed) answer."""
+        raise NotImplementedError
+
+    def static_body(self) -> str:
+        return ""
+
+    # -- shared behaviour ---------------------------------------------------------------------
+    def _submit(self, value: Any) -> Result:
+        result = self.question.check(value)  # raises AnswerError: nothing saved
+        self.store.save(self.question.id, result.answer)
+        self.result = result
+        self.show(result.answer)
+        self.feedback.value = feedback_html(result)
+        self.on_change()
+        return result
+
+    def click(self) -> None:
+        """What the Check button does."""
+        try:
+            self._submit(self.read())
+        except AnswerError as exc:
+            self.feedback.value = _message_html(str(exc))
+
+    def answer(self, value: Any) -> Result:
+        """Answer in code, exactly as a click would. Raises ValueError for an invalid answer."""
+        try:
+            return self._submit(value)
+        except AnswerError as exc:
+            self.feedback.value = _message_html(str(exc))
+            raise
+
+    def show_hint(self) -> None:
+        self.hints_shown = min(self.hints_shown + 1, len(self.question.hints))
+        self.hint_box.value = "".join(
+            _message_html(f"Hint {n}: {h}", "info")
+            for n, h in enumerate(self.question.hints[:self.hints_shown], start=1))
+
+    def restore(self) -> None:
+        record = self.store.get(self.question.id)
+        if not record:
+            return
+        try:
+            result = self.question.check(record["answer"])
+        except AnswerError as exc:
+            self.feedback.value = _message_html(
+                f"Your saved answer ({record['answer']!r}) no longer fits this question: {exc}",
+                "warning")
+            return
+        self.result = result
+        self.show(result.answer)
+        self.feedback.value = (_message_html("Your saved answer was restored.", "info")
+                               + feedback_html(result))
+
+    # -- display ------------------------------------------------------------------------------
+    def __repr__(self) -> str:
+        return self.question.describe()
+
+    def static_html(self) -> str:
+        q = self.question
+        return (f"<div class='pactlab-static'><p><b>{html.escape(q.id)}</b> "
+                f"({html.escape(q.label)}, {points_text(q.points)})</p>{_md(q.prompt)}"
+                f"{self.static_body()}<p><i>Open this notebook in JupyterLab and run it to "
+                f"answer.</i></p></div>")
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        return {"text/plain": repr(self), "text/html": self.static_html(),
+                WIDGET_MIME: {"version_major": 2, "version_minor": 0,
+                              "model_id": self.box.model_id}}
+
+
+def _list_html(items: dict[str, str], ordered: bool = False) -> str:
+    tag = "ol" if ordered else "ul"
+    rows = "".join(f"<li>{inline_markup(t)}</li>" for t in items.values())
+    return f"<{tag}>{rows}</{tag}>"
+
+
+class ChoiceView(QuestionView):
+    def build(self):
+        self.radio = w.RadioButtons(
+            options=[(t, k) for k, t in self.question.options.items()], value=None,
+            layout=w.Layout(width="100%"))
+        return self.radio
+
+    def read(self):
+        return self.radio.value
+
+    def show(self, answer):
+        self.radio.value = answer
+
+    def static_body(self):
+        return _list_html(self.question.options)
+
+
+class MultiView(QuestionView):
+    def build(self):
+        self.boxes = {k: w.Checkbox(value=False, description=t, indent=False,
+                                    layout=w.Layout(width="100%"))
+                      for k, t in self.question.options.items()}
+        return w.VBox(list(self.boxes.values()))
+
+    def read(self):
+        return [k for k, box in self.boxes.items() if box.value]
+
+    def show(self, answer):
+        for k, box in self.boxes.items():
+            box.value = k in answer
+
+    def static_body(self):
+        return _list_html(self.question.options)
+
+
+class OrderView(QuestionView):
+    def build(self):
+        self.order = list(self.question.items)
+        self.list_box = w.VBox()
+        self._render()
+        return self.list_box
+
+    def _render(self):
+        rows = []
+        for pos, key in enumerate(self.order):
+            text = self.question.items[key]
+            up = w.Button(description="↑", tooltip=f"Move up: {text}",
+                          layout=w.Layout(width="2.5em"), disabled=pos == 0)
+            down = w.Button(description="↓", tooltip=f"Move down: {text}",
+                            layout=w.Layout(width="2.5em"), disabled=pos == len(self.order) - 1)
+            up.on_click(lambda _b, p=pos: self._move(p, -1))
+            down.on_click(lambda _b, p=pos: self._move(p, +1))
+            rows.append(w.HBox([up, down, w.HTML(f"{pos + 1}. {inline_markup(text)}")]))
+        self.list_box.children = rows
+
+    def _move(self, pos: int, step: int):
+        other = pos + step
+        if 0 <= other < len(self.order):
+            self.order[pos], self.order[other] = self.order[other], self.order[pos]
+            self._render()
+
+    def read(self):
+        return list(self.order)
+
+    def show(self, answer):
+        self.order = list(answer)
+        self._render()
+
+    def static_body(self):
+        return "<p>Put these in order:</p>" + _list_html(self.question.items)
+
+
+class MatchView(QuestionView):
+    def build(self):
+        cats = [("choose…", None)] + [(t, k) for k, t in self.question.categories.items()]
+        self.drops = {k: w.Dropdown(options=cats, value=None, layout=w.Layout(width="16em"))
+                      for k in self.question.items}
+        rows = [w.HBox([d, w.HTML(inline_markup(self.question.items[k]))])
+                for k, d in self.drops.items()]
+        return w.VBox(rows)
+
+    def read(self):
+        return {k: d.value for k, d in self.drops.items()}
+
+    def show(self, answer):
+        for k, d in self.drops.items():
+            d.value = answer.get(k)
+
+    def static_body(self):
+        cats = ", ".join(self.question.categories.values())
+        return f"<p>Categories: {inline_markup(cats)}</p>" + _list_html(self.question.items)
+
+
+class TextEntryView(QuestionView):
+    placeholder = "type your answer"
+
+    def build(self):
+        unit = self.question.spec.get("unit")
+        self.text = w.Text(value="", placeholder=self.question.spec.get("placeholder",
+                                                                        self.placeholder))
+        return w.HBox([self.text, w.HTML(inline_markup(unit))]) if unit else self.text
+
+    def read(self):
+        return self.text.value
+
+    def show(self, answer):
+        if isinstance(answer, list):
+            answer = ", ".join(str(a) for a in answer)
+        self.text.value = str(answer)
+
+
+class NumberView(TextEntryView):
+    placeholder = "a number"
+
+
+class DateView(TextEntryView):
+    placeholder = "e.g. 4 December 2024"
+
+
+class DataView(TextEntryView):
+    placeholder = "or answer in code: q.answer(value)"
+
+
+class WrittenView(QuestionView):
+    button_text = "Submit"
+
+    def build(self):
+        self.text = w.Textarea(value="", placeholder="Write your answer here.", rows=8,
+                               layout=w.Layout(width="100%"))
+        return self.text
+
+    def read(self):
+        return self.text.value
+
+    def show(self, answer):
+        self.text.value = answer
+
+
+VIEWS: dict[str, type[QuestionView]] = {
+    "choice": ChoiceView, "multi": MultiView, "order": OrderView, "match": MatchView,
+    "number": NumberView, "date": DateView, "text": TextEntryView, "data": DataView,
+    "written": WrittenView,
+}
+
+
+def make_view(question: Question, store: AnswerStore, on_change=None) -> QuestionView:
+    return VIEWS[question.kind](question, store, on_change)
+
+
+class ProgressView:
+    """A live summary of one notebook's questions: answered, correct, points."""
+
+    def __init__(self, lesson):
+        self.lesson = lesson
+        self.html = w.HTML("")
+        self.box = w.VBox([self.html])
+        self.box.add_class("pactlab-progress")
+        self.refresh()
+
+    def refresh(self) -> None:
+        s = self.lesson.summary()
+        parts = [f"<b>Progress</b>: {s['answered']} of {s['questions']} answered"]
+        if s["graded"]:
+            parts.append(f"{s['correct']} correct")
+            parts.append(f"{s['points']:g} of {s['possible']:g} points")
+        text = " · ".join(parts)
+        warn = "".join(_message_html(m, "warning") for m in self.lesson.store.warnings)
+        where = ("kept in memory only" if self.lesson.store.in_memory
+                 else f"saved in <code>{html.escape(str(self.lesson.store.path))}</code>")
+        self.html.value = (f"<div style='padding:0.3em 0'>{text}<br>"
+                           f"<small>Answers are {where}</small></div>{warn}")
+
+    def __repr__(self) -> str:
+        return f"Progress for {self.lesson.name}"
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        return {"text/plain": repr(self),
+                "text/html": f"<p><b>Progress</b> for {html.escape(self.lesson.name)} "
+                             "(live when run in JupyterLab)</p>",
+                WIDGET_MIME: {"version_major": 2, "version_minor": 0,
+                              "model_id": self.box.model_id}}
