@@ -77,6 +77,11 @@ def inline_markup(text: str) -> str:
     return out
 
 
+def plain_text(text: str) -> str:
+    """The text of a prompt or option without its `code`/**bold** marks (for widget labels)."""
+    return re.sub(r"\*\*([^*]+)\*\*|`([^`]+)`", lambda m: m[1] or m[2], str(text))
+
+
 def points_text(points: float) -> str:
     value = f"{points:g}"
     return f"{value} point" if value == "1" else f"{value} points"

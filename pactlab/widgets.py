@@ -14,7 +14,8 @@ from typing import Any, Callable
 
 import ipywidgets as w
 
-from .questions import AnswerError, Question, Result, feedback_html, inline_markup, points_text
+from .questions import (AnswerError, Question, Result, feedback_html, inline_markup, plain_text,
+                        points_text)
 from .store import AnswerStore
 
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
@@ -152,7 +153,7 @@ def _list_html(items: dict[str, str], ordered: bool = False) -> str:
 class ChoiceView(QuestionView):
     def build(self):
         self.radio = w.RadioButtons(
-            options=[(t, k) for k, t in self.question.options.items()], value=None,
+            options=[(plain_text(t), k) for k, t in self.question.options.items()], value=None,
             layout=w.Layout(width="100%"))
         return self.radio
 
@@ -168,7 +169,7 @@ class ChoiceView(QuestionView):
 
 class MultiView(QuestionView):
     def build(self):
-        self.boxes = {k: w.Checkbox(value=False, description=t, indent=False,
+        self.boxes = {k: w.Checkbox(value=False, description=plain_text(t), indent=False,
                                     layout=w.Layout(width="100%"))
                       for k, t in self.question.options.items()}
         return w.VBox(list(self.boxes.values()))
@@ -223,7 +224,8 @@ class OrderView(QuestionView):
 
 class MatchView(QuestionView):
     def build(self):
-        cats = [("choose…", None)] + [(t, k) for k, t in self.question.categories.items()]
+        cats = [("choose…", None)] + [(plain_text(t), k)
+                                      for k, t in self.question.categories.items()]
         self.drops = {k: w.Dropdown(options=cats, value=None, layout=w.Layout(width="16em"))
                       for k in self.question.items}
         rows = [w.HBox([d, w.HTML(inline_markup(self.question.items[k]))])
