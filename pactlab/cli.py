@@ -51,6 +51,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("release", help="make the student bundle (never solutions/)")
     p.add_argument("--out", required=True, help="folder to write the bundle into")
     p.add_argument("--assessment", action="store_true", help="leave every answer key out")
+    p.add_argument("--zip", action="store_true", help="also write DIR.zip (same bytes each time)")
     p.set_defaults(func=_release)
 
     p = sub.add_parser("submit", help="export a submission file for one lesson")

@@ -155,6 +155,7 @@ class Question:
             return Result(self.id, "saved", None, None, self.points,
                           "Saved. Feedback comes after your instructor has graded the work.", answer)
         fraction, lines = self.score(answer)
+        lines = [line for line in lines if line]  # so "otherwise" applies when nothing specific does
         fraction = max(0.0, min(1.0, fraction))
         earned = round(self.points * fraction, 4)
         if fraction >= 1.0 - 1e-9:

@@ -306,9 +306,39 @@ class ProgressView:
     def __init__(self, lesson):
         self.lesson = lesson
         self.html = w.HTML("")
-        self.box = w.VBox([self.html])
+        self.export_name = w.Text(value=lesson.store.student, description="Your name",
+                                  placeholder="your name or student id",
+                                  layout=w.Layout(width="20em"))
+        self.export_button = w.Button(description="Export submission", icon="download",
+                                      tooltip="Write this notebook's answers to a file to hand in")
+        self.export_button.on_click(lambda _b: self.export())
+        self.export_status = w.HTML("")
+        self.box = w.VBox([self.html, w.HBox([self.export_name, self.export_button]),
+                           self.export_status])
         self.box.add_class("pactlab-progress")
         self.refresh()
+
+    def export(self, folder=None):
+        """What Export submission does: write `<lesson>__<student>.pactlab.json` into the
+        current folder (or `folder`) and show where. Returns the path, or None on failure."""
+        from pathlib import Path
+
+        from .grading import write_submission
+
+        try:
+            path = write_submission(self.lesson.store, folder if folder is not None
+                                    else Path.cwd(), student=self.export_name.value.strip()
+                                    or None)
+        except OSError as exc:
+            self.export_status.value = _message_html(
+                f"The submission could not be written ({exc.strerror or exc}). Ask your "
+                "instructor, or run `pactlab submit` in a terminal.")
+            return None
+        count = len(self.lesson.store.answers)
+        self.export_status.value = _message_html(
+            f"Saved {count} answer{'s' if count != 1 else ''} as `{path.name}` in "
+            f"`{path.parent}`. Hand in that file.", "info")
+        return path
 
     def refresh(self) -> None:
         s = self.lesson.summary()

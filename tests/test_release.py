@@ -1,0 +1,188 @@
+"""`pactlab release`: the student bundle, and the assessment bundle that carries no key."""
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+from course_factory import LESSON, make_course
+from pactlab.authoring import release
+from pactlab.bank import decode_secret
+from pactlab.cli import main
+
+ENCODED = re.compile(rb"pk1:[A-Za-z0-9+/=]{12,}")
+
+
+@pytest.fixture
+def course(tmp_path, monkeypatch):
+    root = make_course(tmp_path / "course")
+    monkeypatch.setenv("PACTLAB_ROOT", str(root))
+    monkeypatch.setenv("PACTLAB_ANSWERS_DIR", str(tmp_path / "answers"))
+    assert main(["assign"]) == 0
+    return root
+
+
+def files(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_practice_release_has_the_course_and_never_solutions(course, tmp_path, capsys):
+    out = tmp_path / "bundle"
+    assert main(["release", "--out", str(out)]) == 0
+    assert "practice" in capsys.readouterr().out
+    names = set(files(out))
+    for expected in (f"notebooks/{LESSON}.ipynb", f"exercises/{LESSON}.ipynb",
+                     "data/course_map.csv", f"questions/{LESSON}.json", "pactlab/__init__.py",
+                     "pactlab/questions.py", "pyproject.toml", "README.md", "RELEASE.md"):
+        assert expected in names, expected
+    assert not any(n.startswith(("solutions/", "tests/", "docs/", "tools/")) for n in names)
+    assert not any("__pycache__" in n or n.endswith(".pyc") for n in names)
+    # the practice bank keeps its keys: the bundle answers with feedback
+    bank = json.loads((out / "questions" / f"{LESSON}.json").read_text(encoding="utf-8"))
+    assert all("secret" in q for q in bank["questions"])
+    assert (out / "exercises" / f"{LESSON}.ipynb").read_bytes() == \
+        (course / "exercises" / f"{LESSON}.ipynb").read_bytes()
+    assert "python -m pip install -e ." in (out / "RELEASE.md").read_text(encoding="utf-8")
+
+
+def key_needles(course: Path, practice: Path) -> list[str]:
+    """Every explanation, feedback and rubric text of the master bank, and every answer that is
+    a distinctive string: not found in the public text of the practice bundle (outside its
+    encoded keys), so finding it would mean a key leaked."""
+    master = yaml.safe_load((course / "solutions/questions" / f"{LESSON}.yaml")
+                            .read_text(encoding="utf-8"))
+    public = b"\n".join(ENCODED.sub(b"", data) for data in files(practice).values())
+    needles = []
+    for q in master["questions"]:
+        for text in [q.get("explanation"), q.get("rubric"), *(q.get("feedback") or {}).values()]:
+            if text:
+                needles.append(str(text).strip())
+        answer = q.get("answer")
+        values = (answer if isinstance(answer, list) else
+                  list(answer.values()) if isinstance(answer, dict) else [answer])
+        for value in values:
+            if isinstance(value, str) and len(value) >= 6 and value.encode() not in public:
+                needles.append(value)
+    return needles
+
+
+def test_assessment_bundle_contains_no_key(course, tmp_path):
+    practice, assessment = tmp_path / "practice", tmp_path / "assessment"
+    release(practice)
+    release(assessment, assessment=True)
+    needles = key_needles(course, practice)
+    # the search is not empty, and it looks for real keys: the practice bank's decoded
+    # secrets hold every needle
+    assert len(needles) >= 20
+    assert "Pyeongyang" in needles and "P'yŏngyang" in needles
+    practice_bank = json.loads(files(practice)[f"questions/{LESSON}.json"])
+    secrets = json.dumps([decode_secret(q["secret"]) for q in practice_bank["questions"]],
+                         ensure_ascii=False)
+    assert all(json.dumps(n, ensure_ascii=False)[1:-1] in secrets for n in needles)
+
+    bundle = files(assessment)
+    assert len(bundle) > 10
+    for name, data in bundle.items():
+        assert not ENCODED.search(data), f"{name} holds an encoded key"
+        if b"pk1:" in data:  # only the package's own prefix constant may mention it
+            assert name == "pactlab/bank.py", name
+            assert data.count(b"pk1:") == 1 and b'SECRET_PREFIX = "pk1:"' in data
+        text = data.decode("utf-8", errors="replace")
+        for needle in needles:
+            assert needle not in text, f"{name} holds a key: {needle[:50]!r}"
+            for line in needle.splitlines():  # rubric lines, one by one
+                assert len(line) < 20 or line not in text, f"{name} holds {line[:50]!r}"
+    bank = json.loads(bundle[f"questions/{LESSON}.json"])
+    for q in bank["questions"]:
+        assert not {"secret", "answer", "explanation", "feedback", "rubric"} & set(q), q["id"]
+
+
+def test_assessment_bundle_saves_answers_and_defers_feedback(course, tmp_path, monkeypatch):
+    out = tmp_path / "assessment"
+    assert main(["release", "--out", str(out), "--assessment"]) == 0
+    monkeypatch.setenv("PACTLAB_ROOT", str(out))
+    import pactlab
+    from pactlab.bank import load_bank
+
+    bank = load_bank(LESSON)
+    assert bank.path.parent == out / "questions"
+    assert not bank.graded
+    lesson = pactlab.start(LESSON, student="ana")
+    for qid, value in [("start-choice", "b"), ("start-number", 23), ("start-date", "2024-12-04"),
+                       ("start-multi", ["kcna", "tass", "rodong"])]:
+        result = lesson.question(qid).answer(value)
+        assert result.status == "saved"
+        assert result.feedback == ("Saved. Feedback comes after your instructor has graded "
+                                   "the work.")
+        assert "Feedback comes after" in lesson.question(qid).feedback.value
+    assert lesson.store.get("start-choice")["answer"] == "b"
+    written = lesson.question("start-written").answer(
+        "I want to know what Article 4 means and I would trust the published treaty text.")
+    assert written.status == "submitted" and "rubric" not in written.feedback
+    summary = lesson.summary()
+    assert summary["answered"] == 5 and summary["graded"] is False
+
+
+def test_assessment_release_refuses_a_notebook_that_shows_a_key(course, tmp_path):
+    import nbformat
+
+    explanation = yaml.safe_load((course / "solutions/questions" / f"{LESSON}.yaml").read_text(
+        encoding="utf-8"))["questions"][4]["explanation"]
+    path = course / "notebooks" / f"{LESSON}.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    nb.cells[1].outputs = [nbformat.v4.new_output("stream", name="stdout", text=explanation)]
+    nbformat.write(nb, path)
+    out = tmp_path / "assessment"
+    with pytest.raises(ValueError, match=rf"notebooks/{LESSON}.ipynb contains the explanation "
+                                         r"of question 'start-number'"):
+        release(out, assessment=True)
+    assert not out.exists() and not (tmp_path / "assessment.partial").exists()
+
+
+def test_release_refuses_stale_exercises(course, tmp_path, capsys):
+    (course / "exercises" / f"{LESSON}.ipynb").unlink()
+    assert main(["release", "--out", str(tmp_path / "bundle")]) == 2
+    err = capsys.readouterr().err
+    assert "not ready to release" in err and f"exercises/{LESSON}.ipynb is missing" in err
+    assert not (tmp_path / "bundle").exists()
+
+
+def test_release_refuses_unsafe_folders(course, tmp_path, capsys):
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "keep.txt").write_text("mine", encoding="utf-8")
+    for target, message in [(other, "is not an earlier release"),
+                            (course / "solutions" / "out", "inside the course's solutions/"),
+                            (course, "is the course folder")]:
+        assert main(["release", "--out", str(target)]) == 2
+        assert message in capsys.readouterr().err
+    assert (other / "keep.txt").read_text(encoding="utf-8") == "mine"
+
+
+def test_release_replaces_an_earlier_release_and_zips_deterministically(course, tmp_path):
+    out = tmp_path / "bundle"
+    first = release(out, assessment=True, make_zip=True)["zip"].read_bytes()
+    (out / "stale.txt").write_text("old", encoding="utf-8")
+    second = release(out, assessment=True, make_zip=True)["zip"].read_bytes()
+    assert not (out / "stale.txt").exists()
+    assert first == second
+
+    import zipfile
+
+    with zipfile.ZipFile(out.with_name("bundle.zip")) as zf:
+        names = zf.namelist()
+    assert f"bundle/exercises/{LESSON}.ipynb" in names
+    assert not any("/solutions/" in n for n in names)
+
+
+def test_released_bank_decodes_the_same_keys(course, tmp_path):
+    out = tmp_path / "bundle"
+    release(out)
+    ours = json.loads((course / "questions" / f"{LESSON}.json").read_text(encoding="utf-8"))
+    theirs = json.loads((out / "questions" / f"{LESSON}.json").read_text(encoding="utf-8"))
+    assert [decode_secret(q["secret"]) for q in ours["questions"]] == \
+        [decode_secret(q["secret"]) for q in theirs["questions"]]
