@@ -369,8 +369,10 @@ def treaty_domain_map(articles):
     ]
     fig.legend(handles=handles, loc="outside lower center", ncol=3, frameon=False, fontsize=9,
                handletextpad=0.3, columnspacing=1.5)
-    return finish(fig, ax, f"Security and foreign policy come first; {len(unknown)} articles are unidentified",
-                  xlabel="Article number", ylabel="")
+    finish(fig, ax, f"Security and foreign policy come first; {len(unknown)} articles are unidentified",
+           xlabel="Article number", ylabel="")
+    plt.close(fig)   # shown once, as the cell's result, not again by the inline backend
+    return fig
 
 
 def articles_per_domain(articles, named_domains=()):
@@ -408,7 +410,9 @@ def articles_per_domain(articles, named_domains=()):
             title = f"The case article names {DOMAIN_LABELS[top].lower()}, the largest domain"
     else:
         title = f"{DOMAIN_LABELS[top]} is the treaty's largest domain"
-    return finish(fig, ax, title, xlabel="Identified articles that cover the domain", ylabel="")
+    finish(fig, ax, title, xlabel="Identified articles that cover the domain", ylabel="")
+    plt.close(fig)
+    return fig
 
 
 # ---- lesson 3: the response ------------------------------------------------------------------

@@ -39,7 +39,7 @@ from urllib.parse import urlsplit
 __all__ = [
     "DataError", "Problem", "format_problems", "load", "validate", "summary", "sources_for", "table_names", "data_dir",
     "sources", "timeline", "treaty_articles", "reactions", "gifts", "case_claims", "case_signals",
-    "case_article", "check_data_cli",
+    "clause_comparison", "case_article", "check_data_cli",
 ]
 
 PACKAGE_FILE = "datapackage.json"
@@ -763,6 +763,11 @@ def case_claims(root=None):
 def case_signals(root=None):
     """case_signals.csv: source-quality signals in the case article."""
     return load("case_signals", root)
+
+
+def clause_comparison(root=None):
+    """clause_comparison.csv: Article 4 of the treaty beside two older mutual-defence clauses."""
+    return load("clause_comparison", root)
 
 
 def case_article(root=None) -> str:

@@ -344,7 +344,7 @@ def test_check_data_cli_success(root, capsys):
     assert re.search(r"\n  treaty_articles +23\n", out)
     assert "Sources by kind:        primary 1, secondary 2, tertiary 1" in out
     assert "Sources by state media: state media 1, other 3" in out
-    assert "All 7 tables valid" in out
+    assert "All 8 tables valid" in out
 
 
 def test_check_data_cli_failure_lists_every_problem(root, capsys):
@@ -384,7 +384,7 @@ def test_schema_describes_every_column():
     package = json.loads((REAL / "datapackage.json").read_text(encoding="utf-8"))
     names = [r["name"] for r in package["resources"]]
     assert names == ["sources", "timeline", "treaty_articles", "reactions", "gifts", "case_claims",
-                     "case_signals", "case_article"]
+                     "case_signals", "clause_comparison", "case_article"]
     readme = (REAL / "README.md").read_text(encoding="utf-8")
     for res in package["resources"]:
         assert res.get("description"), res["name"]
