@@ -79,8 +79,10 @@ def compiled_masters(root: Path) -> dict[str, dict]:
     return out
 
 
-def build_banks(root: Path | None = None, check: bool = False) -> list[str]:
-    """Compile every master bank. With check, write nothing and return the differences."""
+def build_banks(root: Path | None = None, check: bool = False,
+                notes: list[str] | None = None) -> list[str]:
+    """Compile every master bank. With check, write nothing and return the differences;
+    otherwise add a line to `notes` for each bank written."""
     root = root or course_root()
     problems = []
     ids: dict[str, Path] = {}
@@ -105,6 +107,8 @@ def build_banks(root: Path | None = None, check: bool = False) -> list[str]:
             target.parent.mkdir(parents=True, exist_ok=True)
             if not target.exists() or target.read_text(encoding="utf-8") != text:
                 target.write_text(text, encoding="utf-8")
+                if notes is not None:
+                    notes.append(f"wrote {target.relative_to(root)}")
     return problems
 
 
@@ -473,9 +477,11 @@ def build_exercises(root: Path | None = None, check: bool = False) -> tuple[list
 def assign(check: bool = False, root: Path | None = None) -> int:
     """`pactlab assign [--check]`: questions/ and exercises/ from solutions/."""
     root = root or course_root()
-    problems = build_banks(root, check=check)
-    ex_problems, notes = build_exercises(root, check=check)
+    notes: list[str] = []
+    problems = build_banks(root, check=check, notes=notes)
+    ex_problems, ex_notes = build_exercises(root, check=check)
     problems += ex_problems
+    notes += ex_notes
     for note in notes:
         print(note)
     for p in problems:

@@ -144,10 +144,11 @@ class QuestionView:
                               "model_id": self.box.model_id}}
 
 
-def _list_html(items: dict[str, str], ordered: bool = False) -> str:
-    tag = "ol" if ordered else "ul"
-    rows = "".join(f"<li>{inline_markup(t)}</li>" for t in items.values())
-    return f"<{tag}>{rows}</{tag}>"
+def _list_html(items: dict[str, str]) -> str:
+    """Options or items with their ids (the values `.answer(...)` takes in code)."""
+    rows = "".join(f"<li><code>{html.escape(k)}</code>: {inline_markup(t)}</li>"
+                   for k, t in items.items())
+    return f"<ul style='list-style:none;padding-left:0.5em'>{rows}</ul>"
 
 
 class ChoiceView(QuestionView):
@@ -240,8 +241,8 @@ class MatchView(QuestionView):
             d.value = answer.get(k)
 
     def static_body(self):
-        cats = ", ".join(self.question.categories.values())
-        return f"<p>Categories: {inline_markup(cats)}</p>" + _list_html(self.question.items)
+        return ("<p>Categories:</p>" + _list_html(self.question.categories)
+                + "<p>Items:</p>" + _list_html(self.question.items))
 
 
 class TextEntryView(QuestionView):
