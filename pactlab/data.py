@@ -17,7 +17,7 @@ ValueError) listing them; `validate()` returns them; `pactlab check-data` prints
 
 Loaded tables have real types: dates are datetime64, booleans bool, vocabulary columns pandas
 Categoricals whose categories are the schema's enum (ordered where the schema says `x-ordered`), list
-columns (source_ids, actors, domains, dossier_ids) Python lists, other text the pandas string dtype;
+columns (source_ids, actors, domains) Python lists, other text the pandas string dtype;
 an empty cell is missing (NaN/NaT, or [] in a list column). Loads are cached per file modification
 time, so an edited CSV is picked up without restarting the kernel; each call returns a fresh copy.
 """

@@ -101,7 +101,9 @@ def test_loaders_return_typed_frames(root):
     src = data.sources(root)
     assert src["state_media"].dtype == bool
     assert src["kind"].cat.ordered
-    assert src["dossier_ids"].iloc[1] == ["ST-S01", "RC-S02"]
+    assert pd.api.types.is_datetime64_any_dtype(src["published"])
+    assert pd.isna(src["published"].iloc[1])             # fixture-b has no date
+    assert src["wire"].iloc[1] == "AP"
     assert data.case_article(root) == (REAL / "case_article.txt").read_text(encoding="utf-8")
 
 
@@ -208,7 +210,7 @@ def test_dangling_source_ids(root):
 def test_duplicate_ids(root):
     with open(root / "data" / "sources.csv", "a", encoding="utf-8", newline="") as fh:
         fh.write("fixture-a,Fixture Publisher D,fixture row: placeholder source D,https://example.org/d,,"
-                 "secondary,false,en,,N02,fixture row\n")
+                 "secondary,false,en,,fixture row\n")
     edit(root, "case_claims.csv", "C02,", "C01,")
     edit(root, "treaty_articles.csv", "\n7,", "\n6,")
     found = {(p.file, p.line, p.column, p.value, p.expected) for p in data.validate(root)}
