@@ -227,7 +227,8 @@ class MatchView(QuestionView):
     def build(self):
         cats = [("choose…", None)] + [(plain_text(t), k)
                                       for k, t in self.question.categories.items()]
-        self.drops = {k: w.Dropdown(options=cats, value=None, layout=w.Layout(width="16em"))
+        # index 0 is the "choose…" entry (value None); value=None would show an empty box
+        self.drops = {k: w.Dropdown(options=cats, index=0, layout=w.Layout(width="16em"))
                       for k in self.question.items}
         rows = [w.HBox([d, w.HTML(inline_markup(self.question.items[k]))])
                 for k, d in self.drops.items()]
@@ -238,7 +239,10 @@ class MatchView(QuestionView):
 
     def show(self, answer):
         for k, d in self.drops.items():
-            d.value = answer.get(k)
+            if answer.get(k) is None:
+                d.index = 0
+            else:
+                d.value = answer[k]
 
     def static_body(self):
         return ("<p>Categories:</p>" + _list_html(self.question.categories)
@@ -268,7 +272,7 @@ class NumberView(TextEntryView):
 
 
 class DateView(TextEntryView):
-    placeholder = "e.g. 4 December 2024"
+    placeholder = "e.g. 7 March 2025"
 
 
 class DataView(TextEntryView):
