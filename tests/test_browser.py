@@ -1,0 +1,401 @@
+"""The course as a student sees it: a real JupyterLab driven by a real browser.
+
+For notebooks/00_start_here.ipynb and every exercises/*.ipynb this test opens the notebook, runs
+all cells, checks that every question widget rendered, answers the first single-choice question
+wrongly and then rightly by clicking (checking the feedback each time and the saved file),
+restarts the kernel, runs all again and checks that the answer was restored. A screenshot of each
+notebook goes to artifacts/browser/.
+
+The browser is Chromium (or Chrome), driven by Python Playwright; no browser is ever downloaded:
+- $PACTLAB_BROWSER names the executable (a path or a command on PATH), else /usr/bin/chromium;
+- with neither, the test fails and says how to install one;
+- PACTLAB_SKIP_BROWSER=1 skips it, loudly (for machines that cannot have a browser).
+
+JupyterLab runs on a free loopback port, on a temporary copy of the course (PACTLAB_ROOT points
+at it), with temporary Jupyter folders and a temporary answers folder.
+
+Run it alone with:  .venv/bin/python -m pytest -m browser tests/test_browser.py
+"""
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = ROOT / "artifacts" / "browser"
+DEFAULT_BROWSER = "/usr/bin/chromium"
+BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-background-networking", "--disable-component-update",
+                "--disable-sync", "--no-first-run", "--disable-quic"]
+INSTALL_HELP = (
+    "The browser test needs Chromium or Chrome and never downloads one.\n"
+    "  Debian/Ubuntu (non-snap):  sudo apt-get install -y chromium\n"
+    "  or point PACTLAB_BROWSER at an installed Chromium/Chrome executable, e.g.\n"
+    "      PACTLAB_BROWSER=/usr/bin/google-chrome make test\n"
+    "  On a machine that cannot have a browser, PACTLAB_SKIP_BROWSER=1 skips this test "
+    "(the run then does not cover the browser).")
+SERVER_START_TIMEOUT = 90  # seconds
+RUN_TIMEOUT = 180  # seconds for "run all"
+STUDENT = "test-student"
+
+pytestmark = pytest.mark.browser
+
+
+def _load_tools():
+    spec = importlib.util.spec_from_file_location(
+        "pactlab_execute_notebooks_browser", ROOT / "tools" / "execute_notebooks.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def browser_notebooks() -> list[str]:
+    return (["notebooks/00_start_here.ipynb"]
+            + [f"exercises/{p.name}" for p in sorted((ROOT / "exercises").glob("*.ipynb"))])
+
+
+# --------------------------------------------------------------------------------------------
+# What a notebook holds: its lesson and the questions it shows
+START_RE = re.compile(r"""pactlab\.start\(\s*["']([^"']+)["']""")
+QUESTION_RE = re.compile(r"""\.(?:question|q)\(\s*["']([^"']+)["']""")
+
+
+def notebook_plan(rel: str) -> tuple[str, list[str]]:
+    """(lesson name, question ids in order of appearance) from a notebook's code cells."""
+    nb = json.loads((ROOT / rel).read_text(encoding="utf-8"))
+    lesson, ids = None, []
+    for cell in nb["cells"]:
+        if cell["cell_type"] != "code":
+            continue
+        source = "".join(cell["source"])
+        if lesson is None and (m := START_RE.search(source)):
+            lesson = m.group(1)
+        for qid in QUESTION_RE.findall(source):
+            if qid not in ids:
+                ids.append(qid)
+    assert lesson, f"{rel}: no `pactlab.start(\"...\")` call found in its code cells"
+    return lesson, ids
+
+
+# --------------------------------------------------------------------------------------------
+# Fixtures: the browser executable, the server, the browser
+def _browser_executable() -> str:
+    named = os.environ.get("PACTLAB_BROWSER")
+    if named:
+        found = shutil.which(named) or (named if Path(named).is_file() else None)
+        if not found:
+            pytest.fail(f"PACTLAB_BROWSER={named!r} is not an executable file or a command on "
+                        f"PATH.\n{INSTALL_HELP}", pytrace=False)
+        return found
+    if Path(DEFAULT_BROWSER).is_file():
+        return DEFAULT_BROWSER
+    pytest.fail(f"No browser found: PACTLAB_BROWSER is not set and {DEFAULT_BROWSER} does not "
+                f"exist.\n{INSTALL_HELP}", pytrace=False)
+
+
+@pytest.fixture(scope="module")
+def browser_path():
+    if os.environ.get("PACTLAB_SKIP_BROWSER") == "1":
+        pytest.skip("PACTLAB_SKIP_BROWSER=1 IS SET: THE BROWSER TEST WAS NOT RUN, widgets were "
+                    "NOT checked in a browser")
+    return _browser_executable()
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _write_settings(folder: Path) -> None:
+    settings = {
+        "apputils-extension/notification": {"fetchNews": "false", "checkForUpdates": False},
+        "docmanager-extension/plugin": {"autosave": False},
+        # every cell in the page, so that screenshots and locators see the whole notebook
+        "notebook-extension/tracker": {"windowingMode": "none"},
+    }
+    for name, value in settings.items():
+        path = folder / "@jupyterlab" / f"{name}.jupyterlab-settings"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(value), encoding="utf-8")
+
+
+class LabServer:
+    def __init__(self, base: Path, course: Path, answers: Path, env: dict, log: Path):
+        self.base, self.course, self.answers, self.env, self.log = base, course, answers, env, log
+        self.proc: subprocess.Popen | None = None
+        self.url = ""
+
+    def start(self) -> None:
+        for attempt in range(3):  # a free port can be taken between probing and binding
+            port = _free_port()
+            self.url = f"http://127.0.0.1:{port}"
+            cmd = [sys.executable, "-m", "jupyterlab", "--no-browser", "--allow-root",
+                   "--ip=127.0.0.1", f"--port={port}", "--ServerApp.port_retries=0",
+                   "--IdentityProvider.token=", f"--ServerApp.root_dir={self.course}",
+                   f"--LabApp.user_settings_dir={self.base / 'settings'}",
+                   f"--LabApp.workspaces_dir={self.base / 'workspaces'}",
+                   "--LabApp.news_url=None", "--LabApp.extension_manager=readonly",
+                   "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+                   "--LabApp.expose_app_in_browser=True"]
+            with open(self.log, "a", encoding="utf-8") as log:
+                log.write(f"\n=== attempt {attempt + 1}: {' '.join(cmd)}\n")
+                log.flush()
+                self.proc = subprocess.Popen(cmd, cwd=self.course, env=self.env, stdout=log,
+                                             stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+            deadline = time.monotonic() + SERVER_START_TIMEOUT
+            while time.monotonic() < deadline and self.proc.poll() is None:
+                try:
+                    with urllib.request.urlopen(f"{self.url}/api/status", timeout=2) as resp:
+                        if resp.status == 200:
+                            return
+                except (urllib.error.URLError, OSError):
+                    pass
+                time.sleep(0.25)
+            self.stop()
+        pytest.fail(f"JupyterLab did not start; its log is {self.log}:\n"
+                    + self.log.read_text(encoding="utf-8")[-3000:], pytrace=False)
+
+    def stop(self) -> None:
+        if self.proc is None or self.proc.poll() is not None:
+            return
+        self.proc.terminate()  # jupyter_server shuts its kernels down on SIGTERM
+        try:
+            self.proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def lab(browser_path, tmp_path_factory):
+    base = tmp_path_factory.mktemp("lab")
+    course = base / "course"
+    for name in ("notebooks", "exercises", "questions", "data"):
+        if (ROOT / name).is_dir():
+            shutil.copytree(ROOT / name, course / name,
+                            ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    answers = base / "answers"
+    answers.mkdir()
+    tools = _load_tools()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("JUPYTER_", "PACTLAB_"))}
+    env.update(tools.hermetic_environment(base / "env"))
+    env.update({"PACTLAB_ROOT": str(course), "PACTLAB_ANSWERS_DIR": str(answers),
+                "PACTLAB_STUDENT": STUDENT})
+    _write_settings(base / "settings")
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    server = LabServer(base, course, answers, env, ARTIFACTS / "jupyterlab.log")
+    server.log.write_text("", encoding="utf-8")
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def browser(lab, browser_path):
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.fail("Python Playwright is not installed: run `make test` (or "
+                    "pip install -e \".[test]\" -c constraints.txt)", pytrace=False)
+    with sync_playwright() as p:
+        try:
+            instance = p.chromium.launch(executable_path=browser_path, args=BROWSER_ARGS)
+        except Exception as exc:  # a broken or foreign executable: say which
+            pytest.fail(f"Could not start the browser {browser_path}: {exc}\n{INSTALL_HELP}",
+                        pytrace=False)
+        yield instance
+        instance.close()
+
+
+# --------------------------------------------------------------------------------------------
+# Driving JupyterLab
+STATE_JS = """() => {
+  const panel = window.jupyterapp.shell.currentWidget;
+  if (!panel || !panel.content || !panel.sessionContext) return {ready: false};
+  const kernel = panel.sessionContext.session && panel.sessionContext.session.kernel;
+  const cells = panel.content.widgets.filter(c => c.model.type === 'code');
+  const errors = [];
+  let pending = 0;
+  for (const c of cells) {
+    const source = c.model.sharedModel.getSource();
+    const tags = c.model.getMetadata('tags') || [];
+    if (c.model.executionCount === null && source.trim() !== '') pending++;
+    for (let i = 0; i < c.model.outputs.length; i++) {
+      const o = c.model.outputs.get(i).toJSON();
+      if (o.output_type === 'error' && !tags.includes('raises-exception'))
+        errors.push(o.ename + ': ' + o.evalue);
+    }
+  }
+  return {ready: true, status: kernel ? kernel.status : 'none', pending, errors,
+          code_cells: cells.length};
+}"""
+
+
+def lab_state(page) -> dict:
+    return page.evaluate(STATE_JS)
+
+
+def wait_for(page, predicate, what: str, timeout: float) -> dict:
+    deadline = time.monotonic() + timeout
+    state = {}
+    while time.monotonic() < deadline:
+        state = lab_state(page)
+        if predicate(state):
+            return state
+        page.wait_for_timeout(200)
+    raise AssertionError(f"Timed out after {timeout:.0f} s waiting for {what}; last state {state}")
+
+
+def wait_idle(page, timeout: float = 60) -> dict:
+    return wait_for(page, lambda s: s.get("ready") and s.get("status") == "idle",
+                    "the kernel to be idle", timeout)
+
+
+def wait_all_ran(page, rel: str) -> None:
+    state = wait_for(page, lambda s: s.get("ready") and s["status"] == "idle"
+                     and (s["pending"] == 0 or s["errors"]), "all cells to run", RUN_TIMEOUT)
+    assert not state["errors"], f"{rel}: cells raised errors in JupyterLab: {state['errors']}"
+
+
+def command(page, name: str) -> None:
+    page.evaluate("name => window.jupyterapp.commands.execute(name)", name)
+
+
+def question_widget(page, qid: str):
+    header = page.locator(".pactlab-prompt > b").filter(
+        has_text=re.compile(rf"^\s*{re.escape(qid)}\s*$"))
+    return page.locator(".pactlab-question").filter(has=header)
+
+
+def check_widgets_rendered(page, rel: str, ids: list[str]) -> None:
+    from playwright.sync_api import expect
+
+    for qid in ids:
+        expect(question_widget(page, qid), f"{rel}: widget of {qid}").to_have_count(1)
+    body = page.locator("body").inner_text()
+    assert "Error displaying widget" not in body, f"{rel}: a widget failed to display"
+    assert "Loading widget..." not in body, f"{rel}: a widget never finished loading"
+
+
+def screenshot(page, name: str) -> Path:
+    """The whole notebook: grow the window to the notebook's height, then capture it."""
+    height = page.evaluate("""() => {
+      const el = document.querySelector('.jp-WindowedPanel-outer') ||
+                 document.querySelector('.jp-Notebook');
+      if (!el) return document.body.scrollHeight;
+      el.scrollTop = 0;
+      return el.scrollHeight;
+    }""")
+    page.set_viewport_size({"width": 1280, "height": max(800, min(int(height) + 160, 16000))})
+    page.wait_for_timeout(300)
+    page.evaluate("""() => { const el = document.querySelector('.jp-WindowedPanel-outer');
+                             if (el) el.scrollTop = 0; }""")
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def strip_marks(text: str) -> str:
+    from pactlab.questions import plain_text
+
+    return re.sub(r"\s+", " ", plain_text(text).replace("*", "")).strip()
+
+
+# --------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("rel", browser_notebooks())
+def test_notebook_in_jupyterlab(rel, lab, browser):
+    from playwright.sync_api import expect
+
+    from pactlab.bank import load_bank
+
+    lesson, ids = notebook_plan(rel)
+    bank = load_bank(lesson, root=lab.course)
+    unknown = [qid for qid in ids if qid not in bank.questions]
+    assert not unknown, f"{rel}: questions not in the bank of {lesson}: {unknown}"
+    choice = next((bank[qid] for qid in ids if bank[qid].kind == "choice"), None)
+    name = Path(rel).with_suffix("").as_posix().replace("/", "__")
+    for old in ARTIFACTS.glob(f"{name}*"):
+        old.unlink()
+
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    console: list[str] = []
+    page.on("pageerror", lambda exc: console.append(f"pageerror: {exc}"))
+    page.on("console", lambda msg: console.append(f"{msg.type}: {msg.text}")
+            if msg.type == "error" else None)
+    try:
+        page.goto(f"{lab.url}/doc/tree/{rel}")
+        page.wait_for_function("() => window.jupyterapp && window.jupyterapp.shell.currentWidget"
+                               " && window.jupyterapp.shell.currentWidget.sessionContext")
+        wait_idle(page)
+        page.wait_for_timeout(500)
+        screenshot(page, f"{name}-opened")
+        page.set_viewport_size({"width": 1280, "height": 900})
+
+        # 1. run all from clean outputs: every question widget renders
+        command(page, "notebook:clear-all-cell-outputs")
+        command(page, "notebook:run-all-cells")
+        wait_all_ran(page, rel)
+        check_widgets_rendered(page, rel, ids)
+
+        if choice is not None:
+            key = choice.key
+            wrong = next(k for k in choice.options if k != key)
+            widget = question_widget(page, choice.id)
+
+            # 2. a wrong answer, by clicking: the "not quite" feedback, with what that option mixes up
+            widget.get_by_role("radio", name=strip_marks(choice.options[wrong]), exact=True).check()
+            widget.get_by_role("button", name="Check", exact=True).click()
+            feedback = widget.locator(".pactlab-feedback")
+            expect(feedback).to_have_class(re.compile(r"\bpactlab-wrong\b"))
+            expect(feedback).to_contain_text("Not quite.")
+            if choice.feedback_map.get(wrong):
+                expect(feedback).to_contain_text(strip_marks(choice.feedback_map[wrong])[:40])
+
+            # 3. the right answer: "correct" feedback, and the answer is in the student's file
+            widget.get_by_role("radio", name=strip_marks(choice.options[key]), exact=True).check()
+            widget.get_by_role("button", name="Check", exact=True).click()
+            expect(feedback).to_have_class(re.compile(r"\bpactlab-correct\b"))
+            expect(feedback).to_contain_text("Correct.")
+            saved = json.loads((lab.answers / STUDENT / f"{lesson}.json").read_text("utf-8"))
+            assert saved["answers"][choice.id]["answer"] == key
+            assert saved["answers"][choice.id]["attempts"] == 2
+            widget.scroll_into_view_if_needed()
+            widget.screenshot(path=str(ARTIFACTS / f"{name}-answered.png"))
+
+            # 4. restart the kernel and run all again: the saved answer comes back
+            command(page, "notebook:clear-all-cell-outputs")
+            page.evaluate("() => { window.jupyterapp.commands.execute("
+                          "'notebook:restart-run-all'); }")
+            page.locator(".jp-Dialog .jp-mod-accept").click()
+            page.wait_for_timeout(500)
+            wait_all_ran(page, rel)
+            check_widgets_rendered(page, rel, ids)
+            widget = question_widget(page, choice.id)
+            radio = widget.get_by_role("radio", name=strip_marks(choice.options[key]), exact=True)
+            expect(radio).to_be_checked()
+            expect(widget).to_contain_text("Your saved answer was restored.")
+            expect(widget.locator(".pactlab-feedback")).to_have_class(
+                re.compile(r"\bpactlab-correct\b"))
+        elif rel.startswith("notebooks/00"):
+            pytest.fail(f"{rel}: the start-here notebook shows no single-choice question to "
+                        "answer in the browser")
+        screenshot(page, name)
+    finally:
+        if console:
+            (ARTIFACTS / f"{name}-console.log").write_text("\n".join(console) + "\n", "utf-8")
+        context.close()
