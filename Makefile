@@ -81,6 +81,8 @@ check: $(STAMP)
 	$(BIN)/pactlab assign --check
 	@echo "== data tables (pactlab check-data)"
 	$(BIN)/pactlab check-data
+	@echo "== docs/answer_key.md in sync with the master banks"
+	$(PY) tools/answer_key.py --check
 
 test-unit: $(STAMP)
 	@echo "== unit tests"
@@ -105,6 +107,7 @@ notebooks: $(STAMP)
 	$(BIN)/pactlab assign
 	$(PY) tools/execute_notebooks.py
 	$(BIN)/pactlab assign
+	$(PY) tools/answer_key.py
 
 bench: $(STAMP)
 	@for script in benchmarks/bench_*.py; do \

@@ -62,7 +62,8 @@ def feedback_html(result: Result) -> str:
     paragraphs = "".join(f"<p style='margin:0.2em 0'>{inline_markup(p)}</p>"
                          for p in result.feedback.split("\n") if p.strip())
     return (f"<div class='pactlab-feedback pactlab-{result.status}' "
-            f"style='background:{bg};color:{fg};padding:0.4em 0.7em;border-radius:4px'>"
+            f"style='background:{bg};color:{fg};padding:0.4em 0.7em;border-radius:4px;"
+            f"line-height:1.45'>"
             f"{paragraphs}</div>")
 
 

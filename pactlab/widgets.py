@@ -28,7 +28,8 @@ def _md(text: str) -> str:
 
 def _message_html(text: str, kind: str = "error") -> str:
     colour = {"error": "#a4262c", "info": "#1f3b5c", "warning": "#8a5300"}[kind]
-    return (f"<div class='pactlab-{kind}' style='color:{colour};padding:0.2em 0'>"
+    return (f"<div class='pactlab-{kind}' style='color:{colour};padding:0.2em 0;"
+            f"line-height:1.45'>"
             f"{inline_markup(text)}</div>")
 
 
@@ -46,7 +47,7 @@ class QuestionView:
         self.hints_shown = 0
         q = question
         self.header = w.HTML(
-            f"<div class='pactlab-prompt'><b>{html.escape(q.id)}</b> "
+            f"<div class='pactlab-prompt' style='line-height:1.45'><b>{html.escape(q.id)}</b> "
             f"<span style='color:#555'>({html.escape(q.label)}, {points_text(q.points)})</span>"
             f"{_md(q.prompt)}</div>")
         self.inputs = self.build()
@@ -170,10 +171,13 @@ class ChoiceView(QuestionView):
 
 class MultiView(QuestionView):
     def build(self):
-        self.boxes = {k: w.Checkbox(value=False, description=plain_text(t), indent=False,
-                                    layout=w.Layout(width="100%"))
+        # the label is an HTML beside the box: a Checkbox's own description is cut off with "…"
+        self.boxes = {k: w.Checkbox(value=False, description="", indent=False,
+                                    tooltip=plain_text(t), layout=w.Layout(width="2em"))
                       for k, t in self.question.options.items()}
-        return w.VBox(list(self.boxes.values()))
+        return w.VBox([w.HBox([box, w.HTML(f"<span style='line-height:1.45'>"
+                                           f"{inline_markup(self.question.options[k])}</span>")])
+                       for k, box in self.boxes.items()])
 
     def read(self):
         return [k for k, box in self.boxes.items() if box.value]
@@ -284,7 +288,7 @@ class WrittenView(QuestionView):
 
     def build(self):
         self.text = w.Textarea(value="", placeholder="Write your answer here.", rows=8,
-                               layout=w.Layout(width="100%"))
+                               layout=w.Layout(width="96%"))
         return self.text
 
     def read(self):
@@ -315,7 +319,8 @@ class ProgressView:
                                   placeholder="your name or student id",
                                   layout=w.Layout(width="20em"))
         self.export_button = w.Button(description="Export submission", icon="download",
-                                      tooltip="Write this notebook's answers to a file to hand in")
+                                      tooltip="Write this notebook's answers to a file to hand in",
+                                      layout=w.Layout(width="auto"))
         self.export_button.on_click(lambda _b: self.export())
         self.export_status = w.HTML("")
         self.box = w.VBox([self.html, w.HBox([self.export_name, self.export_button]),
