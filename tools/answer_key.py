@@ -28,7 +28,7 @@ Do not edit it by hand: edit the bank and run `python tools/answer_key.py`.
 
 For each question: the answer, its rationale (the explanation students see when they are right)
 and the feedback on wrong answers, each one a misconception worth discussing in class.
-Partial credit rules are in the [teacher guide](teacher_guide.md#partial-credit).
+Partial credit rules are in the [teacher guide](teacher_guide.md#7-partial-credit).
 
 This page is for instructors. It is in the public repository, like `solutions/`: for graded
 work, see "Assessment mode" in the teacher guide.
