@@ -246,7 +246,8 @@ def test_answer_key_tool_writes_and_checks(course):
         assert f"`{q['id']}`" in text
         if "explanation" in q:
             assert " ".join(q["explanation"].split()) in " ".join(text.split())
-    assert "NHK is a public broadcaster" in text  # feedback on a wrong option = a misconception
+        for feedback in (q.get("feedback") or {}).values():  # each wrong option's misconception
+            assert " ".join(str(feedback).split()) in " ".join(text.split())
     assert run_answer_key("--root", str(course), "--check").returncode == 0
     assert run_answer_key("--root", str(course)).returncode == 0
     assert out.read_text(encoding="utf-8") == text  # deterministic
