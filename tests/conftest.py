@@ -45,3 +45,19 @@ def course_copy(tmp_path, monkeypatch) -> Path:
                             ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
     monkeypatch.setenv("PACTLAB_ROOT", str(copy))
     return copy
+
+
+@pytest.fixture
+def course(tmp_path, monkeypatch) -> Path:
+    """A small made-up course (tests/course_factory.py), assigned, with PACTLAB_ROOT pointing at
+    it and the working directory next to it: for the authoring and grading commands."""
+    from course_factory import make_course
+
+    from pactlab.cli import main
+
+    root = make_course(tmp_path / "course")
+    monkeypatch.setenv("PACTLAB_ROOT", str(root))
+    monkeypatch.setenv("PACTLAB_ANSWERS_DIR", str(tmp_path / "answers"))
+    assert main(["assign"]) == 0
+    monkeypatch.chdir(tmp_path)
+    return root

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from course_factory import LESSON, REPO, make_course
+from course_factory import LESSON, REPO
 from pactlab import grading
 from pactlab.cli import main
 
@@ -29,16 +29,6 @@ WRONG = {"start-choice": "a", "start-multi": ["reuters"], "start-order": ["force
          "start-number": 12, "start-date": "2024-06-19", "start-text": "Moscow",
          "start-data": 45}
 AUTO_POSSIBLE = 8  # eight auto-scored questions of 1 point; start-written (2 points) by hand
-
-
-@pytest.fixture
-def course(tmp_path, monkeypatch):
-    root = make_course(tmp_path / "course")
-    monkeypatch.setenv("PACTLAB_ROOT", str(root))
-    monkeypatch.setenv("PACTLAB_ANSWERS_DIR", str(tmp_path / "answers"))
-    assert main(["assign"]) == 0
-    monkeypatch.chdir(tmp_path)
-    return root
 
 
 def submission(student="ana", answers=None, created="2024-06-20T10:00:00+00:00", **extra):

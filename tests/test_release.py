@@ -8,21 +8,12 @@ from pathlib import Path
 import pytest
 import yaml
 
-from course_factory import LESSON, make_course
+from course_factory import LESSON
 from pactlab.authoring import release
 from pactlab.bank import decode_secret
 from pactlab.cli import main
 
 ENCODED = re.compile(rb"pk1:[A-Za-z0-9+/=]{12,}")
-
-
-@pytest.fixture
-def course(tmp_path, monkeypatch):
-    root = make_course(tmp_path / "course")
-    monkeypatch.setenv("PACTLAB_ROOT", str(root))
-    monkeypatch.setenv("PACTLAB_ANSWERS_DIR", str(tmp_path / "answers"))
-    assert main(["assign"]) == 0
-    return root
 
 
 def files(folder: Path) -> dict[str, bytes]:
