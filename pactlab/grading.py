@@ -299,7 +299,8 @@ class GradeBank:
 
     def __init__(self, bank: Bank):
         self.bank = bank
-        self.questions: list[Question] = list(bank.questions.values())
+        # the exercise set is graded; a lesson notebook's self-checks (part: lesson) are practice
+        self.questions: list[Question] = bank.part("exercises")
         missing = [q.id for q in self.questions if not q.graded and q.kind != "written"]
         if missing:
             raise ValueError(f"{bank.path} has no answer keys (questions {', '.join(missing[:3])}"
@@ -488,7 +489,7 @@ def write_results(run: GradingRun, out: Path) -> dict[str, Path]:
     paths = output_paths(Path(out))
     paths["grades"].parent.mkdir(parents=True, exist_ok=True)
     lessons = sorted(run.banks)
-    columns = [(lesson, q) for lesson in lessons for q in run.banks[lesson].questions.values()]
+    columns = [(lesson, q) for lesson in lessons for q in run.banks[lesson].part("exercises")]
     students: dict[str, str] = {}
     cells: dict[str, dict[str, Any]] = {}
     totals: dict[str, float] = {}
@@ -600,7 +601,7 @@ def item_analysis(run: GradingRun) -> dict[str, dict]:
     out = {}
     for lesson, bank in sorted(run.banks.items()):
         graded = [g for g in run.graded if g.submission.lesson == lesson]
-        questions = [q for q in bank.questions.values() if q.kind != "written"]
+        questions = [q for q in bank.part("exercises") if q.kind != "written"]
         possible = sum(q.points for q in questions)
         totals = [g.points for g in graded]
         by_id = {id(g): {i.question: i for i in g.items} for g in graded}
@@ -624,7 +625,7 @@ def item_analysis(run: GradingRun) -> dict[str, dict]:
             })
         out[lesson] = {"bank": bank, "n": len(graded), "totals": totals, "possible": possible,
                        "items": items,
-                       "written": [q for q in bank.questions.values() if q.kind == "written"]}
+                       "written": [q for q in bank.part("exercises") if q.kind == "written"]}
     return out
 
 

@@ -9,6 +9,7 @@ import random
 from pathlib import Path
 
 import pytest
+import yaml
 
 from course_factory import LESSON, REPO
 from pactlab import grading
@@ -519,3 +520,19 @@ def test_report_escapes_student_text(course, tmp_path):
     assert "<script>" not in report and "[link](" not in report
     row = next(line for line in report.splitlines() if line.startswith("| `start-text`"))
     assert row.count(" | ") == 7  # the student's "|" did not add a column
+
+
+def test_lesson_self_checks_are_saved_but_not_graded(course, tmp_path):
+    # a question shown in the lesson notebook (part: lesson) is practice, not part of the grade
+    bank_file = course / "solutions" / "questions" / f"{LESSON}.yaml"
+    master = yaml.safe_load(bank_file.read_text(encoding="utf-8"))
+    next(q for q in master["questions"] if q["id"] == "start-text")["part"] = "lesson"
+    bank_file.write_text(yaml.safe_dump(master, allow_unicode=True, sort_keys=False),
+                         encoding="utf-8")
+    assert main(["assign"]) == 0
+    assert grade(write(tmp_path / "in", "ana.pactlab.json", submission())) == 0
+    header = read_csv("grades.csv")[0]
+    assert "start-text" not in header and "start-choice" in header
+    assert float(header["total"]) == AUTO_POSSIBLE - 1
+    assert float(student_row("ana")["total"]) == AUTO_POSSIBLE - 1
+    assert not any("start-text" in (row.get("question") or "") for row in errors())
