@@ -29,6 +29,7 @@ import math
 import os
 import re
 import sys
+import textwrap
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -672,10 +673,11 @@ def chart_lesson(lesson: str, info: dict, path: Path) -> Path:
         ax.text(v + 1, y, f"{v:.0f}%", va="center", fontsize=9)
     if items:
         hardest = min(items, key=lambda i: i["difficulty"])
-        title = (f"{info['bank'].title}: {hardest['question'].id} was the hardest "
+        title = (f"{lesson}: {hardest['question'].id} was the hardest "
                  f"({hardest['difficulty']:.0%} of points earned)")
     else:
-        title = f"{info['bank'].title}: no auto-scored questions"
+        title = f"{lesson}: no auto-scored questions"
+    title = textwrap.fill(title, 60)  # long question ids must not run off the figure
     ax.set_xticks(range(0, 101, 20))
     finish(fig, ax, title, xlabel=f"Share of points earned (%), {_n(info['n'], 'student')}",
            ylabel="")
