@@ -38,6 +38,12 @@ def _tools():
 
 
 _TOOLS = _tools()
+
+
+@pytest.fixture(scope="session")
+def notebook_tools():
+    """tools/execute_notebooks.py as a module (its hermetic_environment() and helpers)."""
+    return _TOOLS
 _STATE: dict[str, object] = {}
 
 

@@ -180,8 +180,3 @@ def load_bank(lesson: str, root: Path | None = None) -> Bank:
         raise FileNotFoundError(f"No question bank for lesson {lesson!r}: looked for {path}. "
                                 f"Banks there: {', '.join(known) or 'none'}.")
     return _load(str(path), path.stat().st_mtime)
-
-
-def all_banks(root: Path | None = None) -> dict[str, Bank]:
-    folder = (root or course_root()) / "questions"
-    return {p.stem: load_bank(p.stem, root) for p in sorted(folder.glob("*.json"))}

@@ -18,7 +18,6 @@ Run it alone with:  .venv/bin/python -m pytest -m browser tests/test_browser.py
 """
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import re
@@ -51,14 +50,6 @@ RUN_TIMEOUT = 180  # seconds for "run all"
 STUDENT = "test-student"
 
 pytestmark = pytest.mark.browser
-
-
-def _load_tools():
-    spec = importlib.util.spec_from_file_location(
-        "pactlab_execute_notebooks_browser", ROOT / "tools" / "execute_notebooks.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def browser_notebooks() -> list[str]:
@@ -180,7 +171,7 @@ class LabServer:
 
 
 @pytest.fixture(scope="module")
-def lab(browser_path, tmp_path_factory):
+def lab(browser_path, tmp_path_factory, notebook_tools):
     base = tmp_path_factory.mktemp("lab")
     course = base / "course"
     for name in ("notebooks", "exercises", "questions", "data"):
@@ -189,9 +180,8 @@ def lab(browser_path, tmp_path_factory):
                             ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
     answers = base / "answers"
     answers.mkdir()
-    tools = _load_tools()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("JUPYTER_", "PACTLAB_"))}
-    env.update(tools.hermetic_environment(base / "env"))
+    env.update(notebook_tools.hermetic_environment(base / "env"))
     env.update({"PACTLAB_ROOT": str(course), "PACTLAB_ANSWERS_DIR": str(answers),
                 "PACTLAB_STUDENT": STUDENT})
     _write_settings(base / "settings")
