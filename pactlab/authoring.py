@@ -40,8 +40,8 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .bank import (SECRET_FIELDS, SECRET_PREFIX, compile_master, course_root, decode_secret, dump_bank,
-                   read_master, strip_secrets)
+from .bank import (SECRET_FIELDS, SECRET_PREFIX, compile_master, course_root, decode_secret,
+                   dump_bank, is_assessed, read_master, strip_secrets)
 
 SOLUTION_TAG = "solution"
 KEEP_OUTPUT_TAG = "keep-output"
@@ -335,11 +335,13 @@ class CheckNoKeys(Preprocessor):
         return nb
 
 
-def secret_texts(bank: dict | None, minimum: int = 20) -> list[tuple[str, str]]:
-    """(description, text) of the key texts of a compiled bank long enough to search for."""
+def secret_texts(bank: dict | None, minimum: int = 20,
+                 assessed_only: bool = False) -> list[tuple[str, str]]:
+    """(description, text) of the key texts of a compiled bank long enough to search for
+    (with `assessed_only`, of its graded exercise questions only)."""
     out = []
     for q in (bank or {}).get("questions", []):
-        if "secret" not in q:
+        if "secret" not in q or (assessed_only and not is_assessed(q)):
             continue
         secret = decode_secret(q["secret"], q["id"])
         texts = [("explanation", secret.get("explanation")), ("rubric", secret.get("rubric"))]
@@ -542,10 +544,10 @@ def key_needles(root: Path) -> tuple[list[tuple[str, bytes]], list[tuple[str, by
     public = json.dumps([{k: v for k, v in q.items() if k != "secret"}
                          for _, bank in banks for q in bank["questions"]], ensure_ascii=False)
     for path, bank in banks:
-        for where, text in secret_texts(bank):
+        for where, text in secret_texts(bank, assessed_only=True):
             texts.append((f"the {where} ({path.name})", text.encode("utf-8")))
         for q in bank["questions"]:
-            if "secret" not in q:
+            if "secret" not in q or not is_assessed(q):
                 continue
             answer = decode_secret(q["secret"], q["id"]).get("answer")
             for value in distinctive_strings(answer):
@@ -574,15 +576,18 @@ def scan_for_keys(bundle: Path, texts: list[tuple[str, bytes]],
     for path in sorted(p for p in bundle.rglob("*") if p.is_file()):
         data = path.read_bytes()
         rel = path.relative_to(bundle).as_posix()
-        if ENCODED_SECRET.search(data):
+        is_bank = rel.startswith("questions/") and path.suffix == ".json"
+        if not is_bank and ENCODED_SECRET.search(data):
             found.append(f"{rel} contains an encoded answer key ({SECRET_PREFIX}...)")
         for where, needle in texts:
             if needle in data:
                 found.append(f"{rel} contains {where}")
-        if rel.startswith("questions/") and path.suffix == ".json":
+        if is_bank:
             bank = json.loads(data)
             for q in bank.get("questions", []):
-                fields = sorted(set(q) & {"secret", *SECRET_FIELDS})
+                # practice questions (the tutorial, a lesson's self-checks) keep their keys
+                fields = sorted(set(q) & {"secret", *SECRET_FIELDS}) if is_assessed(q) else \
+                    sorted(set(q) & set(SECRET_FIELDS))
                 if fields:
                     found.append(f"{rel}: question {q.get('id')!r} has {', '.join(fields)}")
             for where, needle in answers:

@@ -4,6 +4,7 @@
     course = pactlab.start("01_summit")          # loads questions/01_summit.json and the answers
     course.question("summit-arrival")            # shows the live widget (restored if answered)
     course.question("summit-arrival").answer("b")  # answers in code, same feedback as a click
+                                                 # (the one pattern every exercise set uses)
     course.progress()                            # answered / correct / points, updated live
 """
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .bank import Bank, load_bank
+from .questions import AnswerError
 from .store import AnswerStore
 from .widgets import ProgressView, QuestionView, make_view
 
@@ -22,14 +24,17 @@ class Lesson:
         self.part = part
         self.bank = bank or load_bank(name)
         self.store = AnswerStore(name, student=student,
-                                 directory=Path(answers_dir) if answers_dir else None)
+                                 directory=Path(answers_dir) if answers_dir else None,
+                                 assessment=self.bank.assessment)
         self._views: dict[str, QuestionView] = {}
         self._progress: ProgressView | None = None
 
     def question(self, qid: str) -> QuestionView:
         """The widget of question `qid` (the same object each time it is asked for)."""
         if qid not in self._views:
-            self._views[qid] = make_view(self.bank[qid], self.store, self._changed)
+            question = self.bank[qid]
+            self.store.refresh()  # answers another kernel (the lesson, a second tab) saved
+            self._views[qid] = make_view(question, self.store, self._changed)
         return self._views[qid]
 
     q = question
@@ -49,7 +54,7 @@ class Lesson:
         answered = correct = 0
         points = possible = 0.0
         for q in questions:
-            if q.graded and q.kind != "written":
+            if q.graded and q.auto_scored:
                 possible += q.points
             record = self.store.get(q.id)
             if not record:
@@ -57,13 +62,13 @@ class Lesson:
             answered += 1
             try:
                 result = q.check(record["answer"])
-            except ValueError:
+            except AnswerError:
                 continue
             correct += result.correct
             points += result.points or 0
         return {"questions": len(questions), "answered": answered, "correct": correct,
                 "points": round(points, 2), "possible": possible,
-                "graded": self.bank.graded}
+                "graded": all(q.graded for q in questions)}
 
     def __repr__(self) -> str:
         return f"Lesson {self.name}: {len(self.bank.part(self.part))} questions"

@@ -134,8 +134,47 @@ class Question:
             raise LookupError(f"Question {self.id!r} has no answer key (assessment release).")
         return self.secret["answer"]
 
+    #: False for answers that a person grades (written answers)
+    auto_scored = True
+
     def validate_spec(self) -> None:
         """Raise ValueError when the bank entry is inconsistent (checked when a bank loads)."""
+
+    def key_answer(self) -> Any:
+        """An answer built from the key that must earn full marks (checked when a bank is
+        compiled, so a key of the wrong shape is found by the author, not by the students)."""
+        return self.key
+
+    def check_key(self) -> None:
+        """Raise ValueError unless the key, given as an answer, scores full marks."""
+        if self.secret is None or not self.auto_scored:
+            return
+        try:
+            result = self.check(self.key_answer())
+        except (AnswerError, TypeError, KeyError, ValueError, OverflowError) as exc:
+            raise ValueError(f"question {self.id!r}: its own answer key is not a valid answer "
+                             f"({exc})") from None
+        if result.status != "correct":
+            raise ValueError(f"question {self.id!r}: its own answer key scores "
+                             f"{result.score:.0%}, not full marks: check 'answer'")
+
+    def _number_key(self, field: str = "value", integer: bool = False) -> None:
+        """Check that the key is {value: number, tolerance: number >= 0} (or an int field)."""
+        key = self.key
+        example = "{value: 23, tolerance: 0}"
+        if not isinstance(key, dict) or field not in key:
+            raise ValueError(f"question {self.id!r}: 'answer' must be a mapping like {example}, "
+                             f"not {key!r}")
+        tol_name = "tolerance_days" if integer else "tolerance"
+        tol = key.get(tol_name, 0)
+        if isinstance(tol, bool) or not isinstance(tol, (int, float)) or tol < 0 \
+                or (integer and not isinstance(tol, int)):
+            raise ValueError(f"question {self.id!r}: answer.{tol_name} must be a "
+                             f"{'whole ' if integer else ''}number 0 or more, not {tol!r}")
+        unknown = sorted(set(key) - {field, tol_name, "compare"})
+        if unknown:
+            raise ValueError(f"question {self.id!r}: unknown field(s) in 'answer': "
+                             f"{', '.join(unknown)}")
 
     def describe(self) -> str:
         return f"Question {self.id} ({self.label}, {points_text(self.points)})"
@@ -204,7 +243,8 @@ class Choice(Question):
     def validate_spec(self):
         if len(self.options) < 2:
             raise ValueError(f"question {self.id!r}: a choice needs at least two options")
-        if self.secret is not None and self.key not in self.options:
+        if self.secret is not None and (not isinstance(self.key, str)
+                                        or self.key not in self.options):
             raise ValueError(f"question {self.id!r}: answer {self.key!r} is not an option")
 
     def parse(self, value):
@@ -236,6 +276,8 @@ class MultiSelect(Question):
 
     def validate_spec(self):
         if self.secret is not None:
+            if not isinstance(self.key, list):
+                raise ValueError(f"question {self.id!r}: answer must be a list of option ids")
             missing = [k for k in self.key if k not in self.options]
             if missing or not self.key:
                 raise ValueError(f"question {self.id!r}: answer {missing or '[]'} not among options")
@@ -283,7 +325,8 @@ class Ordering(Question):
         return self._ids("items")
 
     def validate_spec(self):
-        if self.secret is not None and sorted(self.key) != sorted(self.items):
+        if self.secret is not None and (not isinstance(self.key, list)
+                                        or sorted(map(str, self.key)) != sorted(self.items)):
             raise ValueError(f"question {self.id!r}: answer must list every item once")
 
     def parse(self, value):
@@ -323,7 +366,7 @@ class Matching(Question):
 
     def validate_spec(self):
         if self.secret is not None:
-            if sorted(self.key) != sorted(self.items):
+            if not isinstance(self.key, dict) or sorted(self.key) != sorted(self.items):
                 raise ValueError(f"question {self.id!r}: answer must place every item")
             bad = [c for c in self.key.values() if c not in self.categories]
             if bad:
@@ -361,10 +404,17 @@ def parse_number(value: Any, question_id: str) -> float:
     if isinstance(value, bool):
         raise AnswerError(f"Question {question_id!r} takes a number, not {value!r}.")
     if isinstance(value, (int, float)) or type(value).__name__.startswith(("int", "float")):
-        number = float(value)
+        try:
+            number = float(value)
+        except OverflowError:
+            raise AnswerError(f"That number is far too large for question {question_id!r}."
+                              ) from None
     else:
         text = str(value).strip().replace("\u2212", "-")
         text = re.sub(r"(?<=\d)[,\s_\u00a0\u202f](?=\d{3}\b)", "", text)
+        if len(text) > 100:
+            raise AnswerError("That is too long to be a number. Type digits only, "
+                              "for example 23 or 1.5.")
         try:
             number = float(text)
         except ValueError:
@@ -379,6 +429,17 @@ class Numeric(Question):
     """A number, right within an absolute tolerance."""
 
     kind, label = "number", "number"
+
+    def validate_spec(self):
+        if self.secret is not None:
+            self._number_key()
+            value = self.key["value"]
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                raise ValueError(f"question {self.id!r}: answer.value must be a number, "
+                                 f"not {value!r}")
+
+    def key_answer(self):
+        return self.key["value"]
 
     def parse(self, value):
         if value is None or str(value).strip() == "":
@@ -443,6 +504,18 @@ class DateAnswer(Question):
 
     kind, label = "date", "date"
 
+    def validate_spec(self):
+        if self.secret is not None:
+            self._number_key(integer=True)
+            try:
+                _dt.date.fromisoformat(str(self.key["value"]))
+            except ValueError:
+                raise ValueError(f"question {self.id!r}: answer.value must be a date "
+                                 f"written YYYY-MM-DD, not {self.key['value']!r}") from None
+
+    def key_answer(self):
+        return self.key["value"]
+
     def parse(self, value):
         if value is None or str(value).strip() == "":
             raise AnswerError(f"Type a date ({DATE_FORMATS_HELP}), then press Check.")
@@ -464,8 +537,14 @@ class ShortText(Question):
     kind, label = "text", "short answer"
 
     def validate_spec(self):
-        if self.secret is not None and not isinstance(self.key, list):
-            raise ValueError(f"question {self.id!r}: answer must be a list of accepted variants")
+        if self.secret is not None and (not isinstance(self.key, list) or not self.key
+                                        or not all(isinstance(v, str) and v.strip()
+                                                   for v in self.key)):
+            raise ValueError(f"question {self.id!r}: answer must be a list of accepted variants "
+                             "(texts)")
+
+    def key_answer(self):
+        return self.key[0]
 
     def parse(self, value):
         if value is None or not str(value).strip():
@@ -492,6 +571,27 @@ class DataQuestion(Question):
     """
 
     kind, label = "data", "data question (compute with pandas)"
+
+    def validate_spec(self):
+        expected = self.spec.get("answer_type", "number")
+        if expected not in ("number", "list", "text"):
+            raise ValueError(f"question {self.id!r}: answer_type must be number, list or text, "
+                             f"not {expected!r}")
+        if self.secret is None:
+            return
+        self._number_key()
+        value = self.key["value"]
+        fits = {"number": isinstance(value, (int, float)) and not isinstance(value, bool),
+                "list": isinstance(value, list) and bool(value),
+                "text": isinstance(value, str) and bool(value.strip())}[expected]
+        if not fits:
+            raise ValueError(f"question {self.id!r}: answer.value {value!r} does not fit "
+                             f"answer_type {expected!r}")
+        if self.key.get("compare", "set") not in ("set", "ordered"):
+            raise ValueError(f"question {self.id!r}: answer.compare must be 'set' or 'ordered'")
+
+    def key_answer(self):
+        return self.key["value"]
 
     def parse(self, value):
         if value is None or (isinstance(value, str) and not value.strip()):
@@ -550,6 +650,10 @@ class Written(Question):
     """A written answer saved for the instructor; the rubric is shown after submitting."""
 
     kind, label = "written", "written answer (graded by your instructor)"
+    auto_scored = False
+
+    def key_answer(self):
+        return None
 
     def parse(self, value):
         if not isinstance(value, str) or not value.strip():

@@ -10,6 +10,7 @@ Where no kernel runs (GitHub, nbviewer, an HTML export) a view displays as stati
 from __future__ import annotations
 
 import html
+import json
 from typing import Any, Callable
 
 import ipywidgets as w
@@ -82,29 +83,42 @@ class QuestionView:
         return ""
 
     # -- shared behaviour ---------------------------------------------------------------------
-    def _submit(self, value: Any) -> Result:
+    def _submit(self, value: Any, source: str) -> Result:
         result = self.question.check(value)  # raises AnswerError: nothing saved
-        self.store.save(self.question.id, result.answer)
+        outcome = self.store.save(self.question.id, result.answer, source=source)
+        note = ""
+        if outcome == "kept":
+            kept = self.store.get(self.question.id)
+            note = _message_html(
+                f"Your newer answer, given with {self.button_text}, is kept: this cell's code "
+                f"gives an older one ({_short(result.answer)}), so it was not saved. To use the "
+                f"code's answer anyway, run `course.question(\"{self.question.id}\")"
+                f".answer(..., replace=True)`.", "warning")
+            result = self.question.check(kept["answer"])
         self.result = result
         self.show(result.answer)
-        self.feedback.value = feedback_html(result)
+        self.feedback.value = note + feedback_html(result)
         self.on_change()
         return result
 
     def click(self) -> None:
         """What the Check button does."""
         try:
-            self._submit(self.read())
+            self._submit(self.read(), "click")
         except AnswerError as exc:
             self.feedback.value = _message_html(str(exc))
 
-    def answer(self, value: Any) -> Result:
-        """Answer in code, exactly as a click would. Raises ValueError for an invalid answer."""
+    def answer(self, value: Any, replace: bool = False) -> Result | None:
+        """Answer in code, with the feedback a click gives. An answer that replays (Run All)
+        never replaces a newer one given by clicking, unless `replace=True`. An invalid answer
+        is explained in the widget and in one line of the cell's output, and returns None: it
+        never stops the notebook."""
         try:
-            return self._submit(value)
+            return self._submit(value, "click" if replace else "code")
         except AnswerError as exc:
             self.feedback.value = _message_html(str(exc))
-            raise
+            print(f"✘ {self.question.id}: {exc}")
+            return None
 
     def show_hint(self) -> None:
         self.hints_shown = min(self.hints_shown + 1, len(self.question.hints))
@@ -143,6 +157,11 @@ class QuestionView:
         return {"text/plain": repr(self), "text/html": self.static_html(),
                 WIDGET_MIME: {"version_major": 2, "version_minor": 0,
                               "model_id": self.box.model_id}}
+
+
+def _short(answer: Any, limit: int = 60) -> str:
+    text = answer if isinstance(answer, str) else json.dumps(answer, ensure_ascii=False)
+    return "`" + (text if len(text) <= limit else text[:limit - 1] + "…").replace("`", "'") + "`"
 
 
 def _list_html(items: dict[str, str]) -> str:
@@ -280,7 +299,7 @@ class DateView(TextEntryView):
 
 
 class DataView(TextEntryView):
-    placeholder = "or answer in code: q.answer(value)"
+    placeholder = "type it, or answer in code below"
 
 
 class WrittenView(QuestionView):
@@ -315,8 +334,12 @@ class ProgressView:
     def __init__(self, lesson):
         self.lesson = lesson
         self.html = w.HTML("")
+        from .store import hub_user
+
+        on_hub = hub_user() is not None
         self.export_name = w.Text(value=lesson.store.student, description="Your name",
-                                  placeholder="your name or student id",
+                                  placeholder="your name or student id", disabled=on_hub,
+                                  tooltip="Your JupyterHub user name" if on_hub else "",
                                   layout=w.Layout(width="20em"))
         self.export_button = w.Button(description="Export submission", icon="download",
                                       tooltip="Write this notebook's answers to a file to hand in",
@@ -335,10 +358,12 @@ class ProgressView:
 
         from .grading import write_submission
 
+        from .store import hub_user
+
+        name = hub_user() or self.export_name.value.strip() or None
         try:
             path = write_submission(self.lesson.store, folder if folder is not None
-                                    else Path.cwd(), student=self.export_name.value.strip()
-                                    or None)
+                                    else Path.cwd(), student=name)
         except OSError as exc:
             self.export_status.value = _message_html(
                 f"The submission could not be written ({exc.strerror or exc}). Ask your "

@@ -192,11 +192,16 @@ def test_secret_round_trip_and_no_plain_key_in_compiled_bank():
     assert "Pyongyang" not in encoded and decode_secret(encoded) == secret
     master = {"lesson": "x", "title": "X", "questions": [
         {"id": "x1", "type": "text", "prompt": "City?", "answer": ["Pyongyang"],
-         "explanation": "The capital city."}]}
+         "explanation": "The capital city.", "part": "exercises"},
+        {"id": "x2", "type": "text", "prompt": "Self-check", "answer": ["Moscow"],
+         "part": "lesson"}]}
     compiled = compile_master(master)
     text = str(compiled)
     assert "Pyongyang" not in text and "capital city" not in text
-    assert "secret" not in str(strip_secrets(compiled))
+    stripped = strip_secrets(compiled)
+    # graded exercise questions lose their keys; a lesson's self-check stays practice
+    assert [("secret" in q) for q in stripped["questions"]] == [False, True]
+    assert stripped["assessment"] is True
     with pytest.raises(ValueError, match="cannot be decoded"):
         decode_secret("pk1:!!!notbase64", "bank.json")
 

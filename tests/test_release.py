@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from course_factory import LESSON
+from course_factory import EXERCISE_QUESTIONS, LESSON
 from pactlab.authoring import release
 from pactlab.bank import decode_secret
 from pactlab.cli import main
@@ -49,6 +49,8 @@ def key_needles(course: Path, practice: Path) -> list[str]:
     public = b"\n".join(ENCODED.sub(b"", data) for data in files(practice).values())
     needles = []
     for q in master["questions"]:
+        if q["id"] not in EXERCISE_QUESTIONS:  # practice questions keep their keys
+            continue
         for text in [q.get("explanation"), q.get("rubric"), *(q.get("feedback") or {}).values()]:
             if text:
                 needles.append(str(text).strip())
@@ -68,8 +70,7 @@ def test_assessment_bundle_contains_no_key(course, tmp_path):
     needles = key_needles(course, practice)
     # the search is not empty, and it looks for real keys: the practice bank's decoded
     # secrets hold every needle
-    assert len(needles) >= 20
-    assert "Pyeongyang" in needles and "P'yŏngyang" in needles
+    assert len(needles) >= 5
     practice_bank = json.loads(files(practice)[f"questions/{LESSON}.json"])
     secrets = json.dumps([decode_secret(q["secret"]) for q in practice_bank["questions"]],
                          ensure_ascii=False)
@@ -78,6 +79,8 @@ def test_assessment_bundle_contains_no_key(course, tmp_path):
     bundle = files(assessment)
     assert len(bundle) > 10
     for name, data in bundle.items():
+        if name == f"questions/{LESSON}.json":
+            continue  # checked question by question below
         assert not ENCODED.search(data), f"{name} holds an encoded key"
         if b"pk1:" in data:  # only the package's own prefix constant may mention it
             assert name == "pactlab/bank.py", name
@@ -88,8 +91,14 @@ def test_assessment_bundle_contains_no_key(course, tmp_path):
             for line in needle.splitlines():  # rubric lines, one by one
                 assert len(line) < 20 or line not in text, f"{name} holds {line[:50]!r}"
     bank = json.loads(bundle[f"questions/{LESSON}.json"])
+    assert bank["assessment"] is True
     for q in bank["questions"]:
-        assert not {"secret", "answer", "explanation", "feedback", "rubric"} & set(q), q["id"]
+        assert not {"answer", "explanation", "feedback", "rubric"} & set(q), q["id"]
+        # graded exercise questions carry no key; the tutorial's practice questions keep theirs
+        assert ("secret" in q) == (q["id"] not in EXERCISE_QUESTIONS), q["id"]
+    text = bundle[f"questions/{LESSON}.json"].decode("utf-8")
+    for needle in needles:
+        assert needle not in text
 
 
 def test_assessment_bundle_saves_answers_and_defers_feedback(course, tmp_path, monkeypatch):
@@ -101,35 +110,43 @@ def test_assessment_bundle_saves_answers_and_defers_feedback(course, tmp_path, m
 
     bank = load_bank(LESSON)
     assert bank.path.parent == out / "questions"
-    assert not bank.graded
-    lesson = pactlab.start(LESSON, student="ana")
-    for qid, value in [("start-choice", "b"), ("start-number", 23), ("start-date", "2024-12-04"),
-                       ("start-multi", ["kcna", "tass", "rodong"])]:
-        result = lesson.question(qid).answer(value)
+    assert not bank.graded and bank.assessment
+    exam = pactlab.start(LESSON, part="exercises", student="ana")
+    for qid, value in [("start-choice", "b"), ("start-data", 180)]:
+        result = exam.question(qid).answer(value)
         assert result.status == "saved"
         assert result.feedback == ("Saved. Feedback comes after your instructor has graded "
                                    "the work.")
-        assert "Feedback comes after" in lesson.question(qid).feedback.value
-    assert lesson.store.get("start-choice")["answer"] == "b"
+        assert "Feedback comes after" in exam.question(qid).feedback.value
+    assert exam.summary()["graded"] is False
+    # the assessment's answers are kept apart from practice answers
+    assert exam.store.path.name == f"{LESSON}.assessment.json"
+    assert exam.store.get("start-choice")["answer"] == "b"
+    lesson = pactlab.start(LESSON, student="ana")
+    assert lesson.store.get("start-choice")["answer"] == "b"  # same assessment store
+    # practice questions (the tutorial) keep their feedback in an assessment release
+    for qid, value in [("start-number", 23), ("start-date", "2024-12-04"),
+                       ("start-multi", ["kcna", "tass", "rodong"])]:
+        assert lesson.question(qid).answer(value).status == "correct"
     written = lesson.question("start-written").answer(
         "I want to know what Article 4 means and I would trust the published treaty text.")
-    assert written.status == "submitted" and "rubric" not in written.feedback
+    assert written.status == "submitted" and "rubric" in written.feedback  # practice
     summary = lesson.summary()
-    assert summary["answered"] == 5 and summary["graded"] is False
+    assert summary["answered"] == 6 and summary["graded"] is False
 
 
 def test_assessment_release_refuses_a_notebook_that_shows_a_key(course, tmp_path):
     import nbformat
 
     explanation = yaml.safe_load((course / "solutions/questions" / f"{LESSON}.yaml").read_text(
-        encoding="utf-8"))["questions"][4]["explanation"]
+        encoding="utf-8"))["questions"][0]["explanation"]
     path = course / "notebooks" / f"{LESSON}.ipynb"
     nb = nbformat.read(path, as_version=4)
     nb.cells[1].outputs = [nbformat.v4.new_output("stream", name="stdout", text=explanation)]
     nbformat.write(nb, path)
     out = tmp_path / "assessment"
     with pytest.raises(ValueError, match=rf"notebooks/{LESSON}.ipynb contains the explanation "
-                                         r"of question 'start-number'"):
+                                         r"of question 'start-choice'"):
         release(out, assessment=True)
     assert not out.exists() and not (tmp_path / "assessment.partial").exists()
 
