@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 
@@ -60,15 +61,58 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", help="file or folder to write (default: current folder)")
     p.set_defaults(func=_submit)
 
-    p = sub.add_parser("grade", help="grade submission files from the question banks' keys")
-    p.add_argument("submissions", nargs="+", help="submission files or folders")
+    p = sub.add_parser("grade", help="grade submission files from the question banks' keys",
+                       description="Grade submission files. A name that exists as a file is a "
+                                   "file even if it looks like an option (so `pactlab grade * "
+                                   "--out ../grades.csv` works in a folder of submissions); "
+                                   "`--` ends the options.")
+    p.add_argument("submissions", nargs="*", help="submission files or folders")
     p.add_argument("--out", required=True, help="grades CSV to write")
     p.add_argument("--report", help="folder for the item-analysis report")
+    p.add_argument("--lessons", action="append", metavar="L1,L2",
+                   help="the lessons that count in the overall `total` (default: every graded "
+                        "lesson with exercise questions; the start-here tutorial does not count)")
+    p.add_argument("--with-written", action="store_true",
+                   help="add the scores typed into grades.written.csv to the totals")
     p.set_defaults(func=_grade)
     return parser
 
 
+GRADE_OPTIONS_WITH_VALUE = ("--out", "--report", "--lessons")
+GRADE_FLAGS = ("--with-written", "-h", "--help")
+
+
+def files_after_options(argv: list[str]) -> list[str]:
+    """`pactlab grade` arguments with every file moved after `--`, so that a file named like an
+    option (`-x.json`, `--report=..`) is read as a file, never as an option. A word is an
+    option if it is one of grade's options (or `--option=value`) and no file has that name;
+    the exact option names are always options."""
+    options, files = [], []
+    words = iter(argv)
+    for word in words:
+        if word == "--":
+            files += list(words)
+            break
+        is_option = word in GRADE_OPTIONS_WITH_VALUE or word in GRADE_FLAGS or (
+            word.split("=", 1)[0] in GRADE_OPTIONS_WITH_VALUE and "=" in word
+            and not os.path.lexists(word))
+        if is_option:
+            options.append(word)
+            if word in GRADE_OPTIONS_WITH_VALUE:
+                value = next(words, None)
+                if value is not None:
+                    options.append(value)
+        elif word.startswith("-") and not os.path.lexists(word):
+            options.append(word)  # an unknown option: argparse says so
+        else:
+            files.append(word)
+    return options + ["--"] + files
+
+
 def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["grade"]:
+        argv = ["grade"] + files_after_options(argv[1:])
     args = build_parser().parse_args(argv)
     try:
         return int(args.func(args) or 0)

@@ -22,13 +22,16 @@ This module imports no widgets and no pandas; matplotlib only for the report.
 """
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as _dt
 import json
 import math
 import os
 import re
+import stat
 import sys
+import tempfile
 import textwrap
 from collections import Counter
 from dataclasses import dataclass, field
@@ -36,7 +39,7 @@ from pathlib import Path
 from typing import Any
 
 from .bank import Bank, load_bank
-from .questions import Question
+from .questions import AnswerError, Question
 from .store import AnswerStore, now_iso, safe_name
 
 FORMAT = "pactlab-submission/1"
@@ -44,10 +47,30 @@ ANSWERS_FORMAT = "pactlab-answers/1"
 SUFFIX = ".pactlab.json"
 MAX_BYTES = 1_000_000
 MAX_ANSWERS = 1000
-MAX_STUDENT_CHARS = 200
+MAX_STUDENT_CHARS = 1000
+MAX_ATTEMPTS = 10**9
 LESSON_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
-VERSION = re.compile(r"^(\d+)\.(\d+)(?:\.(\d+))?(?:[.+-]?[A-Za-z0-9.+-]*)?$")
+VERSION = re.compile(r"^(\d{1,9})\.(\d{1,9})(?:\.(\d{1,9}))?(?:[.+-]?[A-Za-z0-9.+-]{0,40})?$")
 PROGRESS_THRESHOLD = 50
+# the label of the grades file's second row: no student may be called that
+POINTS_ROW = "POINTS POSSIBLE"
+FUTURE_SLACK = _dt.timedelta(minutes=10)
+
+
+def term(text: Any) -> str:
+    """Text made safe to print on a terminal: control and invisible format characters (escape
+    sequences, bidi overrides, zero-width marks) are shown as escapes, never sent raw."""
+    import unicodedata
+
+    return "".join(c if unicodedata.category(c) not in ("Cc", "Cf") or c == " "
+                   else (f"\\x{ord(c):02x}" if ord(c) < 256 else f"\\u{ord(c):04x}")
+                   for c in str(text))
+
+
+def student_key(name: str) -> str:
+    """How the grader tells students apart: the file-safe form of the name (the rule of
+    `pactlab.store.safe_name`, also used for answer folders and file names), case-folded."""
+    return safe_name(name).casefold()
 
 
 # --------------------------------------------------------------------------------------------
@@ -65,9 +88,12 @@ def make_submission(store: AnswerStore, student: str | None = None) -> dict:
     for qid, rec in store.answers.items():
         answers[qid] = {"answer": rec.get("answer"), "saved_at": rec.get("saved_at") or now_iso(),
                         "attempts": int(rec.get("attempts", 1))}
-    return {"format": FORMAT, "student": safe_name(student) if student else store.student,
-            "lesson": store.lesson,
-            "course_version": __version__, "created_at": now_iso(), "answers": answers}
+    doc = {"format": FORMAT, "student": safe_name(student) if student else store.student,
+           "lesson": store.lesson,
+           "course_version": __version__, "created_at": now_iso(), "answers": answers}
+    if store.assessment:
+        doc["assessment"] = True
+    return doc
 
 
 def write_submission(store: AnswerStore, out: Path | str | None = None,
@@ -81,9 +107,15 @@ def write_submission(store: AnswerStore, out: Path | str | None = None,
     else:
         out.parent.mkdir(parents=True, exist_ok=True)
     text = json.dumps(doc, ensure_ascii=False, indent=1) + "\n"
-    tmp = out.with_name(out.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, out)
+    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, out)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
     return out
 
 
@@ -96,6 +128,14 @@ def submit_cli(args) -> int:
         lesson = Path(lesson).stem
     if not bank_path(lesson).exists():
         load_bank(lesson)  # raises FileNotFoundError naming the known lessons
+    from .bank import course_root
+    from .store import hub_user
+
+    hub = hub_user()
+    if hub and args.student and safe_name(args.student) != safe_name(hub):
+        raise ValueError(f"on this JupyterHub you are {hub!r}: submissions carry your hub user "
+                         "name; leave out --student")
+    print(f"Course: {term(course_root())}")
     store = AnswerStore(lesson, student=args.student)
     note = ""
     if not store.path.exists() and args.student:
@@ -110,8 +150,8 @@ def submit_cli(args) -> int:
                          "used (the PACTLAB_STUDENT setting, or your login name), or answer a "
                          "question first.")
     path = write_submission(store, args.out, student=args.student)
-    print(f"Wrote {path}: {len(store.answers)} answers to {lesson} by "
-          f"{safe_name(args.student) if args.student else store.student}{note}. "
+    print(f"Wrote {term(path)}: {len(store.answers)} answers to {lesson} by "
+          f"{term(safe_name(args.student) if args.student else store.student)}{term(note)}. "
           "Hand this file to your instructor.")
     return 0
 
@@ -138,6 +178,7 @@ class Submission:
     course_version: str
     created_at: _dt.datetime
     answers: dict
+    notes: list = field(default_factory=list)   # warnings about the file itself
 
 
 def version_tuple(text: str) -> tuple[int, int, int] | None:
@@ -157,19 +198,33 @@ def _type(value: Any) -> str:
 def read_submission(path: Path, max_bytes: int = MAX_BYTES) -> Submission:
     """Read and check one submission file. Raises Rejected with the reason."""
     try:
-        size = path.stat().st_size
+        info = os.stat(path)
     except OSError as exc:
         raise Rejected(f"cannot be read ({exc.strerror or exc})") from None
+    if not stat.S_ISREG(info.st_mode):
+        raise Rejected("not a regular file: skipped")
+    check_size(info.st_size, max_bytes)
+    nonblocking = getattr(os, "O_NONBLOCK", 0)  # a FIFO swapped in never blocks the run
+    try:
+        with open(path, "rb", opener=lambda p, flags: os.open(p, flags | nonblocking)) as fh:
+            if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
+                raise Rejected("not a regular file: skipped")
+            raw = fh.read(max_bytes + 1)
+    except OSError as exc:
+        raise Rejected(f"cannot be read ({exc.strerror or exc})") from None
+    return parse_submission(raw, str(path), max_bytes)
+
+
+def check_size(size: int, max_bytes: int) -> None:
     if size > max_bytes:
         raise Rejected(f"oversized: {size:,} bytes, more than the {max_bytes:,}-byte limit of "
                        "a submission (is it really a submission file?)")
     if size == 0:
         raise Rejected("empty file (0 bytes): ask the student to export the submission again")
-    try:
-        with open(path, "rb") as fh:
-            raw = fh.read(max_bytes + 1)
-    except OSError as exc:
-        raise Rejected(f"cannot be read ({exc.strerror or exc})") from None
+
+
+def parse_submission(raw: bytes, path: str, max_bytes: int = MAX_BYTES) -> Submission:
+    """Decode and check the bytes of one submission file. Raises Rejected with the reason."""
     if len(raw) > max_bytes:
         raise Rejected(f"oversized: more than the {max_bytes:,}-byte limit of a submission")
     try:
@@ -177,8 +232,18 @@ def read_submission(path: Path, max_bytes: int = MAX_BYTES) -> Submission:
     except UnicodeDecodeError as exc:
         raise Rejected(f"not UTF-8 text (byte 0x{raw[exc.start]:02x} at position {exc.start}): "
                        "not a submission file, or one damaged by an editor") from None
+    repeated: list[str] = []
+
+    def pairs(items):
+        out = {}
+        for key, value in items:
+            if key in out:
+                repeated.append(key)
+            out[key] = value
+        return out
+
     try:
-        data = json.loads(text, parse_constant=_reject_constant)
+        data = json.loads(text, parse_constant=_reject_constant, object_pairs_hook=pairs)
     except json.JSONDecodeError as exc:
         if exc.pos >= len(text.rstrip()):
             raise Rejected(f"truncated: the JSON stops before it is complete (line {exc.lineno}, "
@@ -189,7 +254,13 @@ def read_submission(path: Path, max_bytes: int = MAX_BYTES) -> Submission:
     except (ValueError, RecursionError) as exc:
         raise Rejected(f"malformed JSON: {exc if isinstance(exc, ValueError) else 'nested too deeply'}"
                        ) from None
-    return check_submission(data, str(path))
+    sub = check_submission(data, path)
+    for key in dict.fromkeys(repeated):
+        where = "question" if key in sub.answers else "field"
+        sub.notes.append((key[:80] if where == "question" else "",
+                          f"the {where} {key[:80]!r} appears more than once in the file: only "
+                          "its last value was read (a file edited by hand?)"))
+    return sub
 
 
 def check_submission(data: Any, file: str = "") -> Submission:
@@ -219,11 +290,15 @@ def check_submission(data: Any, file: str = "") -> Submission:
     if not student or len(student) > MAX_STUDENT_CHARS or any(ord(c) < 32 for c in student):
         raise Rejected(f"field 'student' must be a name or id of 1 to {MAX_STUDENT_CHARS} "
                        "printable characters")
+    if student_key(student) == student_key(POINTS_ROW):
+        raise Rejected(f"the student name {student[:60]!r} is the label of the grades file's "
+                       "points row, so it cannot be a student's: ask the student to export "
+                       "again under their own name")
     lesson = need("lesson", str, "a string")
     if not LESSON_NAME.match(lesson):
         raise Rejected(f"field 'lesson' ({lesson[:40]!r}) is not a lesson name")
     version = need("course_version", str, "a string")
-    if version_tuple(version) is None:
+    if len(version) > 60 or version_tuple(version) is None:
         raise Rejected(f"field 'course_version' ({version[:40]!r}) is not a version number "
                        "like 0.1.0")
     created = need("created_at", str, "a string")
@@ -246,11 +321,17 @@ def check_submission(data: Any, file: str = "") -> Submission:
         if not isinstance(saved_at, str):
             raise Rejected(f"answers[{qid[:60]!r}].saved_at must be a string, not "
                            f"{_type(saved_at)}")
-        if not isinstance(attempts, int) or isinstance(attempts, bool) or attempts < 0:
-            raise Rejected(f"answers[{qid[:60]!r}].attempts must be a whole number 0 or more")
+        if not isinstance(attempts, int) or isinstance(attempts, bool) \
+                or not 0 <= attempts <= MAX_ATTEMPTS:
+            raise Rejected(f"answers[{qid[:60]!r}].attempts must be a whole number from 0 to "
+                           f"{MAX_ATTEMPTS:,}")
         # Only these three fields are read: anything else (a claimed score...) is ignored.
         clean[qid] = {"answer": rec["answer"], "saved_at": saved_at, "attempts": attempts}
-    return Submission(file, student, lesson, version, created_at, clean)
+    sub = Submission(file, student, lesson, version, created_at, clean)
+    if created_at > _dt.datetime.now(_dt.timezone.utc) + FUTURE_SLACK:
+        sub.notes.append(("", f"dated in the future (created_at {created[:40]}): check the "
+                              "clock of the student's computer, or whether the file was edited"))
+    return sub
 
 
 # --------------------------------------------------------------------------------------------
@@ -302,7 +383,7 @@ class GradeBank:
         self.bank = bank
         # the exercise set is graded; a lesson notebook's self-checks (part: lesson) are practice
         self.questions: list[Question] = bank.part("exercises")
-        missing = [q.id for q in self.questions if not q.graded and q.kind != "written"]
+        missing = [q.id for q in self.questions if not q.graded and q.auto_scored]
         if missing:
             raise ValueError(f"{bank.path} has no answer keys (questions {', '.join(missing[:3])}"
                              "...): it is an assessment release; grade from the course "
@@ -315,13 +396,14 @@ class GradeBank:
             base = dict(student=sub.student, lesson=sub.lesson, question=q.id, kind=q.kind,
                         possible=q.points, file=sub.file)
             if rec is None:
-                items.append(Item(status="unanswered" if q.kind != "written" else "written",
-                                  score=0.0 if q.kind != "written" else None,
-                                  points=0.0 if q.kind != "written" else None, **base))
+                auto = q.auto_scored
+                items.append(Item(status="unanswered" if auto else "written",
+                                  score=0.0 if auto else None, points=0.0 if auto else None,
+                                  **base))
                 continue
             extra = dict(answer=rec["answer"], saved_at=rec["saved_at"],
                          attempts=rec["attempts"])
-            if q.kind == "written":
+            if not q.auto_scored:
                 items.append(Item(status="written", score=None, points=None, **base, **extra))
                 if not isinstance(rec["answer"], str):
                     issues.append(Issue(sub.file, "warning", f"the written answer is "
@@ -329,7 +411,7 @@ class GradeBank:
                 continue
             try:
                 result = q.check(rec["answer"])
-            except Exception as exc:  # an answer that does not fit: 0 points, reported
+            except AnswerError as exc:  # an answer that does not fit: 0 points, reported
                 items.append(Item(status="invalid", score=0.0, points=0.0, **base, **extra))
                 issues.append(Issue(sub.file, "warning", f"answer scored 0: it does not fit the "
                                     f"question ({str(exc)[:200]})", q.id))
@@ -377,24 +459,64 @@ class ProgressBar:
 
 
 def expand_paths(inputs: list[str | Path]) -> tuple[list[Path], list[Issue]]:
-    """Files named, and the *.json files under folders named (sorted, each once)."""
-    files, issues, seen = [], [], set()
+    """Files named, and the *.json files under folders named (sorted, each once).
+
+    Only regular files are read. Anything else named like a submission (a FIFO, a device, a
+    folder, a broken symbolic link, a link to a file outside the folder it sits in, or outside
+    the folder given) is reported as skipped, with the reason; links are never followed out.
+    """
+    files: list[Path] = []
+    issues: list[Issue] = []
+    seen: set[Path] = set()
+
+    def consider(path: Path, boundary: Path) -> None:
+        try:
+            info = os.lstat(path)
+        except OSError as exc:
+            issues.append(Issue(str(path), "error", f"cannot be read ({exc.strerror or exc})"))
+            return
+        if stat.S_ISLNK(info.st_mode):
+            try:
+                target = path.resolve(strict=True)
+            except (OSError, RuntimeError):
+                issues.append(Issue(str(path), "skipped", "a broken symbolic link: skipped"))
+                return
+            if boundary != target.parent and boundary not in target.parents:
+                issues.append(Issue(str(path), "skipped", "a symbolic link to a file outside "
+                                    f"{boundary}: not followed, skipped"))
+                return
+            info = os.stat(path)
+        else:
+            target = path.resolve()
+        if stat.S_ISDIR(info.st_mode):
+            issues.append(Issue(str(path), "skipped", "a folder named like a submission file: "
+                                "skipped"))
+        elif not stat.S_ISREG(info.st_mode):
+            kind = ("a named pipe (FIFO)" if stat.S_ISFIFO(info.st_mode) else
+                    "a device" if stat.S_ISCHR(info.st_mode) or stat.S_ISBLK(info.st_mode)
+                    else "a socket" if stat.S_ISSOCK(info.st_mode) else "not a regular file")
+            issues.append(Issue(str(path), "skipped", f"{kind}, not a file: skipped"))
+        elif target not in seen:
+            seen.add(target)
+            files.append(path)
+
     for item in inputs:
         path = Path(item)
-        if path.is_dir():
-            found = sorted(p for p in path.rglob("*.json") if p.is_file())
+        if not os.path.lexists(path):
+            issues.append(Issue(str(path), "error", "no such file or folder"))
+        elif path.is_dir() and not path.is_symlink():
+            boundary = path.resolve()
+            found = []
+            for folder, dirs, names in os.walk(path, followlinks=False):
+                dirs.sort()
+                found += [Path(folder) / n for n in names + dirs
+                          if n.lower().endswith(".json")]
             if not found:
                 issues.append(Issue(str(path), "error", "folder without any .json file"))
-        elif path.exists():
-            found = [path]
+            for p in sorted(found):
+                consider(p, boundary)
         else:
-            issues.append(Issue(str(path), "error", "no such file or folder"))
-            found = []
-        for p in found:
-            key = p.resolve()
-            if key not in seen:
-                seen.add(key)
-                files.append(p)
+            consider(path, Path(os.path.abspath(path)).parent.resolve())
     return files, issues
 
 
@@ -410,14 +532,17 @@ def grade_files(inputs: list[str | Path], root: Path | None = None,
     subs: list[Submission] = []
     for n, path in enumerate(files, start=1):
         try:
-            subs.append(read_submission(path, max_bytes))
+            sub = read_submission(path, max_bytes)
         except Rejected as exc:
             run.issues.append(Issue(str(path), "error", str(exc)))
+        else:
+            subs.append(sub)
+            run.issues += [Issue(sub.file, "warning", reason, qid) for qid, reason in sub.notes]
         progress.update(n)
     # duplicates: one student, one lesson, several files -> keep the newest created_at
     newest: dict[tuple[str, str], Submission] = {}
     for sub in subs:
-        key = (sub.student.casefold(), sub.lesson)
+        key = (student_key(sub.student), sub.lesson)
         other = newest.get(key)
         if other is None:
             newest[key] = sub
@@ -426,13 +551,17 @@ def grade_files(inputs: list[str | Path], root: Path | None = None,
         newest[key] = keep
         which = ("the newer file" if keep.created_at != drop.created_at
                  else "the file named last (both have the same creation time)")
+        alike = ("" if keep.student == drop.student else
+                 f" (possible duplicate: the names {keep.student[:60]!r} and "
+                 f"{drop.student[:60]!r} differ only by case, invisible or look-alike "
+                 "characters: check that they are one student)")
         run.issues.append(Issue(drop.file, "error", f"duplicate: {drop.student!r} handed in "
-                                f"{drop.lesson} more than once; only {which}, {keep.file} "
+                                f"{drop.lesson} more than once{alike}; only {which}, {keep.file} "
                                 f"(created {keep.created_at.isoformat()}), was graded, not this "
                                 f"one (created {drop.created_at.isoformat()})"))
     ours = version_tuple(__version__)
     grade_banks: dict[str, GradeBank | Exception] = {}
-    for sub in sorted(newest.values(), key=lambda s: (s.lesson, s.student.casefold(), s.file)):
+    for sub in sorted(newest.values(), key=lambda s: (s.lesson, student_key(s.student), s.file)):
         if sub.lesson not in grade_banks:
             try:
                 bank = load_bank(sub.lesson, root)
@@ -485,56 +614,184 @@ def output_paths(out: Path) -> dict[str, Path]:
             "errors": out.with_name(f"{stem}.errors.csv")}
 
 
-def write_results(run: GradingRun, out: Path) -> dict[str, Path]:
-    """grades.csv (wide), grades.long.csv, grades.written.csv, grades.errors.csv."""
+class SafeWriter:
+    """A csv writer whose every cell is neutralised against spreadsheet formulas."""
+
+    def __init__(self, fh):
+        self.writer = csv.writer(fh)
+
+    def writerow(self, row: list) -> None:
+        self.writer.writerow([_cell(c) for c in row])
+
+
+def _uncell(value: str) -> str:
+    """A cell read back from a file this grader wrote: the neutralising quote taken off."""
+    if value[:1] == "'" and value[1:2] in ("=", "+", "-", "@", "\t", "\r"):
+        return value[1:]
+    return value
+
+
+WRITTEN_COLUMNS = ["student", "lesson", "question", "points_possible", "score", "answer",
+                   "rubric", "file", "note"]
+
+
+def read_written_scores(path: Path) -> dict[tuple[str, str, str], dict]:
+    """The rows of an earlier written-answers file, by (student, lesson, question). Raises
+    ValueError when the file is not one this grader wrote."""
+    with open(path, newline="", encoding="utf-8-sig") as fh:
+        reader = csv.DictReader(fh)
+        needed = {"student", "lesson", "question", "score", "answer"}
+        if not reader.fieldnames or not needed <= set(reader.fieldnames):
+            raise ValueError(f"{path} has no columns {', '.join(sorted(needed))}")
+        rows = {}
+        for n, row in enumerate(reader, start=2):
+            row = {k: _uncell(v or "") for k, v in row.items() if k}
+            row["line"] = n
+            rows[(student_key(row["student"]), row["lesson"], row["question"])] = row
+        return rows
+
+
+def written_rows(run: GradingRun, path: Path) -> tuple[list[dict], Path]:
+    """The written-answers rows of this run, with every score typed into an earlier file at
+    `path` carried over (by student, lesson and question), and the file to write them to.
+    A score whose answer has changed since is kept and flagged; a scored row with no answer in
+    this run is kept too. If the earlier file cannot be read, it is left alone and the rows go
+    to a new file beside it."""
+    previous: dict = {}
+    target = path
+    if path.exists():
+        try:
+            previous = read_written_scores(path)
+        except (OSError, UnicodeDecodeError, ValueError, csv.Error) as exc:
+            stamp = _dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+            target = path.with_name(f"{path.name[:-4]}.{stamp}.csv")
+            run.issues.append(Issue(str(path), "warning", f"could not read the scores in it "
+                                    f"({exc}); it was left as it is and this run's written "
+                                    f"answers went to {target.name}"))
+    rows = []
+    for g in run.graded:
+        for i in g.items:
+            if i.kind != "written":
+                continue
+            rubric = (run.banks[i.lesson][i.question].secret or {}).get("rubric", "")
+            answer = _answer_text(i.answer)
+            old = previous.pop((student_key(i.student), i.lesson, i.question), None)
+            score, note = "", ""
+            if old and old.get("score", "").strip():
+                score = old["score"].strip()
+                if old.get("answer", "") != answer:
+                    note = "the answer changed since this score was entered: check the score"
+            rows.append({"student": i.student, "lesson": i.lesson, "question": i.question,
+                         "points_possible": _num(i.possible), "score": score, "answer": answer,
+                         "rubric": rubric, "file": i.file, "note": note})
+    for old in previous.values():
+        if old.get("score", "").strip():
+            rows.append({**{k: old.get(k, "") for k in WRITTEN_COLUMNS},
+                         "note": "kept from the earlier file: no answer to it in this run"})
+    return rows, target
+
+
+def written_points(rows: list[dict], path: Path, run: GradingRun) -> dict[tuple, float]:
+    """Scores typed by the teacher, by (student key, question); bad cells are reported."""
+    out = {}
+    for n, row in enumerate(rows, start=2):
+        text = str(row.get("score", "")).strip()
+        if not text or row.get("note", "").startswith("kept from"):
+            continue
+        try:
+            possible = float(row["points_possible"])
+            value = float(text)
+            ok = math.isfinite(value) and 0 <= value <= possible
+        except (TypeError, ValueError, OverflowError):
+            ok = False
+        if not ok:
+            run.issues.append(Issue(str(path), "error", f"line {n}: the score {text[:20]!r} for "
+                                    f"{row['student'][:60]!r} is not a number from 0 to "
+                                    f"{row['points_possible']}: correct it in this file and run "
+                                    "pactlab grade again (it counted 0)", row["question"]))
+            continue
+        out[(student_key(row["student"]), row["question"])] = value
+    return out
+
+
+def default_total_lessons(banks: dict[str, Bank]) -> list[str]:
+    """The lessons that count in `total` unless --lessons names them: those with graded
+    exercise questions (part: exercises), so the start-here tutorial does not count."""
+    return sorted(name for name, bank in banks.items()
+                  if any(q.part == "exercises" for q in bank.questions.values()))
+
+
+def write_results(run: GradingRun, out: Path, lessons: list[str] | None = None,
+                  with_written: bool = False) -> dict[str, Path]:
+    """grades.csv (wide), grades.long.csv, grades.written.csv, grades.errors.csv.
+
+    grades.csv has one row per student: a column per question, `total_<lesson>` per lesson,
+    and `total` over `lessons` (default: `default_total_lessons`). Written answers count only
+    `with_written`: then the scores typed into grades.written.csv are added in."""
     paths = output_paths(Path(out))
     paths["grades"].parent.mkdir(parents=True, exist_ok=True)
-    lessons = sorted(run.banks)
-    columns = [(lesson, q) for lesson in lessons for q in run.banks[lesson].part("exercises")]
+    graded_lessons = sorted(run.banks)
+    counted = default_total_lessons(run.banks) if lessons is None else list(lessons)
+    columns = [(lesson, q) for lesson in graded_lessons
+               for q in run.banks[lesson].part("exercises")]
+
+    rows, paths["written"] = written_rows(run, paths["written"])
+    typed = written_points(rows, paths["written"], run) if with_written else {}
+
+    def counts(q: Question) -> bool:
+        return q.auto_scored or with_written
+
     students: dict[str, str] = {}
     cells: dict[str, dict[str, Any]] = {}
-    totals: dict[str, float] = {}
+    per_lesson: dict[str, dict[str, float]] = {}
     for g in run.graded:
-        key = g.submission.student.casefold()
+        key = student_key(g.submission.student)
         students.setdefault(key, g.submission.student)
         row = cells.setdefault(key, {})
+        lesson_total = 0.0
         for item in g.items:
-            row[item.question] = _num(item.points)
-        totals[key] = totals.get(key, 0.0) + g.points
+            points = item.points if item.kind != "written" else typed.get((key, item.question))
+            row[item.question] = _num(points)
+            lesson_total += points or 0.0
+        per_lesson.setdefault(key, {})[g.submission.lesson] = round(lesson_total, 4)
+    possible = {lesson: sum(q.points for q in run.banks[lesson].part("exercises") if counts(q))
+                for lesson in graded_lessons}
+    for lesson in counted:
+        if lesson not in possible:
+            possible[lesson] = sum(q.points for q in load_bank(lesson).part("exercises")
+                                   if counts(q))
     with open(paths["grades"], "w", newline="", encoding="utf-8") as fh:
-        wr = csv.writer(fh)
-        wr.writerow(["student"] + [q.id for _, q in columns] + ["total"])
-        possible = sum(q.points for _, q in columns if q.kind != "written")
-        wr.writerow(["POINTS POSSIBLE"] + [_num(q.points) for _, q in columns] + [_num(possible)])
+        wr = SafeWriter(fh)
+        wr.writerow(["student"] + [q.id for _, q in columns]
+                    + [f"total_{lesson}" for lesson in graded_lessons] + ["total"])
+        wr.writerow([POINTS_ROW] + [_num(q.points) for _, q in columns]
+                    + [_num(possible[lesson]) for lesson in graded_lessons]
+                    + [_num(sum(possible[lesson] for lesson in counted))])
         for key in sorted(students, key=lambda k: (k, students[k])):
-            row = cells[key]
-            wr.writerow([_cell(students[key])] + [row.get(q.id, "") for _, q in columns]
-                        + [_num(totals[key])])
+            row, mine = cells[key], per_lesson[key]
+            wr.writerow([students[key]] + [row.get(q.id, "") for _, q in columns]
+                        + [_num(mine[lesson]) if lesson in mine else ""
+                           for lesson in graded_lessons]
+                        + [_num(sum(mine.get(lesson, 0.0) for lesson in counted))])
     with open(paths["long"], "w", newline="", encoding="utf-8") as fh:
-        wr = csv.writer(fh)
+        wr = SafeWriter(fh)
         wr.writerow(["student", "lesson", "question", "type", "status", "score", "points",
                      "points_possible", "answer", "saved_at", "attempts", "file"])
         for g in run.graded:
             for i in g.items:
-                wr.writerow([_cell(i.student), i.lesson, i.question, i.kind, i.status,
+                wr.writerow([i.student, i.lesson, i.question, i.kind, i.status,
                              _num(i.score), _num(i.points), _num(i.possible),
-                             _cell(_answer_text(i.answer)), _cell(i.saved_at), i.attempts,
-                             i.file])
+                             _answer_text(i.answer), i.saved_at, i.attempts, i.file])
     with open(paths["written"], "w", newline="", encoding="utf-8") as fh:
-        wr = csv.writer(fh)
-        wr.writerow(["student", "lesson", "question", "points_possible", "score", "answer",
-                     "rubric", "file"])
-        for g in run.graded:
-            for i in g.items:
-                if i.kind == "written":
-                    rubric = (run.banks[i.lesson][i.question].secret or {}).get("rubric", "")
-                    wr.writerow([_cell(i.student), i.lesson, i.question, _num(i.possible), "",
-                                 _cell(_answer_text(i.answer)), rubric, i.file])
+        wr = SafeWriter(fh)
+        wr.writerow(WRITTEN_COLUMNS)
+        for row in rows:
+            wr.writerow([row[c] for c in WRITTEN_COLUMNS])
     with open(paths["errors"], "w", newline="", encoding="utf-8") as fh:
-        wr = csv.writer(fh)
+        wr = SafeWriter(fh)
         wr.writerow(["file", "level", "question", "reason"])
         for issue in run.issues:
-            wr.writerow([issue.file, issue.level, _cell(issue.question), _cell(issue.reason)])
+            wr.writerow([issue.file, issue.level, issue.question, issue.reason])
     return paths
 
 
@@ -793,32 +1050,46 @@ def write_report(run: GradingRun, folder: Path, paths: dict[str, Path] | None = 
 
 # --------------------------------------------------------------------------------------------
 def grade_cli(args) -> int:
-    """`pactlab grade SUBMISSIONS... --out grades.csv [--report DIR]`."""
+    """`pactlab grade SUBMISSIONS... --out grades.csv [--report DIR] [--lessons L1,L2]
+    [--with-written]`."""
+    from .bank import course_root
+
+    print(f"Course: {term(course_root())} (its questions/ hold the keys the scores come from)")
     run = grade_files(args.submissions)
     if not run.files_seen and not run.graded:
         for issue in run.issues:
-            print(f"pactlab grade: {issue.file}: {issue.reason}", file=sys.stderr)
+            print(f"pactlab grade: {term(issue.file)}: {term(issue.reason)}", file=sys.stderr)
         raise ValueError("no submission files found: name .pactlab.json files or folders "
                          "holding them")
-    paths = write_results(run, Path(args.out))
+    lessons = None
+    if getattr(args, "lessons", None):
+        lessons = sorted({name.strip() for part in args.lessons for name in part.split(",")
+                          if name.strip()})
+    paths = write_results(run, Path(args.out), lessons=lessons,
+                          with_written=getattr(args, "with_written", False))
     for issue in run.issues:
         where = f"{issue.file} [{issue.question}]" if issue.question else issue.file
-        print(f"pactlab grade: {issue.level}: {where}: {issue.reason}", file=sys.stderr)
-    students = len({g.submission.student.casefold() for g in run.graded})
+        print(f"pactlab grade: {issue.level}: {term(where)}: {term(issue.reason)}",
+              file=sys.stderr)
+    students = len({student_key(g.submission.student) for g in run.graded})
     failed = run.failed_files
+    counted = lessons if lessons is not None else default_total_lessons(run.banks)
     print(f"Graded {_n(len(run.graded), 'submission file')} from {_n(students, 'student')} "
           f"({', '.join(sorted(run.banks)) or 'no lessons'}).")
-    print(f"Wrote {paths['grades']} (one row per student), {paths['long'].name} (one row per "
-          f"answer), {paths['written'].name} (written answers to grade) and "
-          f"{paths['errors'].name} ({_n(len(run.issues), 'problem')}).")
+    print(f"Wrote {term(paths['grades'])} (one row per student; total over "
+          f"{', '.join(counted) or 'no lesson'}"
+          f"{', written answers included' if getattr(args, 'with_written', False) else ''}), "
+          f"{term(paths['long'].name)} (one row per answer), {term(paths['written'].name)} "
+          f"(written answers to grade) and {term(paths['errors'].name)} "
+          f"({_n(len(run.issues), 'problem')}).")
     if getattr(args, "report", None):
         import matplotlib
 
         matplotlib.use("Agg")  # files only, never a window
         report = write_report(run, Path(args.report), paths)
-        print(f"Wrote the report {report} and {len(run.banks)} chart(s).")
+        print(f"Wrote the report {term(report)} and {len(run.banks)} chart(s).")
     if failed:
-        print(f"{_n(len(failed), 'file')} could not be graded: see {paths['errors']}",
+        print(f"{_n(len(failed), 'file')} could not be graded: see {term(paths['errors'])}",
               file=sys.stderr)
         return 1
     return 0

@@ -179,12 +179,11 @@ class AnswerStore:
     def __init__(self, lesson: str, student: str | None = None, directory: Path | None = None,
                  assessment: bool = False):
         self.lesson = lesson
-        self.student = clean_name(student) if student else default_student()
-        self.student = self.student or "student"
+        self.student = safe_name(student if student else default_student())
         self.assessment = assessment
         self.directory = Path(directory) if directory else default_answers_dir()
         suffix = ".assessment.json" if assessment else ".json"
-        self.path = self.directory / safe_name(self.student) / f"{lesson}{suffix}"
+        self.path = self.directory / self.student / f"{lesson}{suffix}"
         self.warnings: list[str] = []
         self.in_memory = False
         self.answers: dict[str, dict[str, Any]] = {}
