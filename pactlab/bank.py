@@ -131,7 +131,7 @@ def check_master_structure(master: Any, source: str) -> None:
                 raise ValueError(f"{where}: missing field '{field}'")
     schema_errors = master_schema_errors(master)
     if schema_errors:
-        raise ValueError(f"{source}: " + schema_errors[0])
+        raise ValueError(f"{source}, " + schema_errors[0])
 
 
 def master_schema_errors(master: dict) -> list[str]:
