@@ -434,3 +434,211 @@ def test_each_pin_installs_on_every_promised_python():
                              f"Python {python}")
     assert checked > 50
     assert not wrong, "\n".join(wrong)
+
+
+# ---- grading: only what the answers earn, every file named, never stopped -------------------
+from test_grading import KEY, submission, write  # noqa: E402
+
+
+def run_grade(*args) -> int:
+    return main(["grade", *map(str, args)])
+
+
+def rows_of(path: Path) -> list[dict]:
+    with open(path, newline="", encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+def test_numbers_with_thousands_of_digits_never_stop_the_run(course, tmp_path, capsys):
+    folder = tmp_path / "subs"
+    write(folder, "good.pactlab.json", submission(student="good"))
+    write(folder, "version.pactlab.json",
+          json.dumps(submission(student="v")).replace('"0.1.0"', '"' + "9" * 4000 + '.0"'))
+    big = submission(student="big", answers={**KEY, "start-number": 1})
+    write(folder, "big.pactlab.json",
+          json.dumps(big).replace('"answer": 1,', '"answer": ' + "9" * 4000 + ","))
+    write(folder, "huge.pactlab.json",
+          json.dumps(submission(student="huge")).replace('"attempts": 1', '"attempts": '
+                                                         + "1" * 5000, 1))
+    assert run_grade(folder, "--out", tmp_path / "out" / "g.csv") == 1
+    grades = {r["student"]: r for r in rows_of(tmp_path / "out" / "g.csv")}
+    assert grades["good"]["total"] == "8" and grades["big"]["start-number"] == "0"
+    errors = {Path(r["file"]).name: r for r in rows_of(tmp_path / "out" / "g.errors.csv")}
+    assert "course_version" in errors["version.pactlab.json"]["reason"]
+    assert errors["huge.pactlab.json"]["level"] == "error"
+    assert "far too large" in errors["big.pactlab.json"]["reason"]
+
+
+def test_every_csv_cell_is_neutralised_file_names_included(course, tmp_path, monkeypatch):
+    folder = tmp_path / "subs"
+    write(folder, '=HYPERLINK(1,2).json', submission(student="=cmd"))
+    write(folder, "@sum.json", b"not json")
+    monkeypatch.chdir(folder)
+    assert run_grade(".", "--out", tmp_path / "out" / "g.csv") == 1
+    for name in ("g.csv", "g.long.csv", "g.written.csv", "g.errors.csv"):
+        text = (tmp_path / "out" / name).read_text(encoding="utf-8")
+        for row in csv.reader(text.splitlines()):
+            for cell in row:
+                assert cell[:1] not in ("=", "+", "@") or cell[1:2] == "", (name, cell)
+                if cell[:1] == "-":
+                    float(cell)  # only numbers start with a minus
+    long = rows_of(tmp_path / "out" / "g.long.csv")
+    assert long[0]["file"].startswith("'") and "HYPERLINK" in long[0]["file"]
+
+
+@pytest.mark.skipif(os.name == "nt", reason="POSIX file types")
+def test_files_that_are_not_regular_are_skipped_with_the_reason(course, tmp_path, capsys):
+    folder = tmp_path / "subs"
+    good = write(folder, "good.pactlab.json", submission(student="good"))
+    outside = write(tmp_path / "elsewhere", "secret.json", submission(student="outsider"))
+    os.mkfifo(folder / "fifo.pactlab.json")
+    os.symlink("/dev/zero", folder / "device.pactlab.json")
+    os.symlink(outside, folder / "outside.pactlab.json")
+    os.symlink(folder / "gone.json", folder / "broken.pactlab.json")
+    (folder / "folder.pactlab.json").mkdir()
+    os.symlink(good, folder / "inside.pactlab.json")  # inside the folder: the same file, once
+    code = run_grade(folder, "--out", tmp_path / "out" / "g.csv")
+    assert code == 0  # skipped files are reported, not failures
+    students = [r["student"] for r in rows_of(tmp_path / "out" / "g.csv")[1:]]
+    assert students == ["good"]
+    reasons = {Path(r["file"]).name: (r["level"], r["reason"])
+               for r in rows_of(tmp_path / "out" / "g.errors.csv")}
+    assert reasons["fifo.pactlab.json"] == ("skipped", "a named pipe (FIFO), not a file: skipped")
+    assert "device" in reasons["device.pactlab.json"][1] or \
+        "outside" in reasons["device.pactlab.json"][1]
+    assert "outside" in reasons["outside.pactlab.json"][1]
+    assert "broken symbolic link" in reasons["broken.pactlab.json"][1]
+    assert "folder" in reasons["folder.pactlab.json"][1]
+    assert "inside.pactlab.json" not in reasons
+    err = capsys.readouterr().err
+    assert "fifo.pactlab.json" in err and "outside.pactlab.json" in err
+
+
+def test_file_names_that_look_like_options_are_files(course, tmp_path, monkeypatch):
+    folder = tmp_path / "subs"
+    write(folder, "-x.json", submission(student="dash"))
+    write(folder, "--report=..", submission(student="report"))
+    write(folder, "--out=evil.csv", submission(student="out"))
+    monkeypatch.chdir(folder)
+    before = sorted(os.listdir(tmp_path))
+    names = sorted(os.listdir("."))  # what `pactlab grade *` passes
+    assert run_grade(*names, "--out", tmp_path / "out" / "g.csv") == 0
+    students = sorted(r["student"] for r in rows_of(tmp_path / "out" / "g.csv")[1:])
+    assert students == ["dash", "out", "report"]
+    assert sorted(os.listdir(tmp_path)) == sorted(before + ["out"])  # nothing written in ..
+    assert sorted(os.listdir(".")) == names and not Path("evil.csv").exists()
+
+
+def test_control_characters_never_reach_the_terminal(course, tmp_path, capsys):
+    folder = tmp_path / "subs"
+    write(folder, "evil\x1b[2Jname\u202e.pactlab.json", b"{not json")
+    write(folder, "ok.pactlab.json", submission(student="ok"))
+    capsys.readouterr()
+    run_grade(folder, "--out", tmp_path / "out" / "g.csv")
+    captured = capsys.readouterr()
+    for text in (captured.out, captured.err):
+        assert "\x1b" not in text and "\u202e" not in text
+    assert "\\x1b[2Jname\\u202e" in captured.err
+
+
+def test_submissions_that_try_to_confuse_are_reported(course, tmp_path):
+    folder = tmp_path / "subs"
+    twice = json.dumps(submission(student="twice", answers={"start-choice": "a"}))
+    twice = twice.replace('"answers": {', '"answers": {"start-choice": {"answer": "b", '
+                          '"saved_at": "2024-06-20T09:00:00+00:00", "attempts": 1}, ', 1)
+    write(folder, "twice.pactlab.json", twice)
+    write(folder, "ana.pactlab.json", submission(student="ana", created="2024-06-20T10:00:00+00:00"))
+    write(folder, "ana2.pactlab.json", submission(student="an\u200ba",
+                                                   created="2024-06-20T11:00:00+00:00"))
+    write(folder, "points.pactlab.json", submission(student="points possible"))
+    future = (dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=30)).isoformat()
+    write(folder, "future.pactlab.json", submission(student="future", created=future))
+    assert run_grade(folder, "--out", tmp_path / "out" / "g.csv") == 1
+    issues = [(Path(r["file"]).name, r["level"], r["question"], r["reason"])
+              for r in rows_of(tmp_path / "out" / "g.errors.csv")]
+    assert any(f == "twice.pactlab.json" and q == "start-choice" and "more than once" in r
+               for f, _, q, r in issues)
+    assert any(f == "ana.pactlab.json" and "possible duplicate" in r for f, _, _, r in issues)
+    assert any(f == "points.pactlab.json" and lvl == "error" and "points row" in r
+               for f, lvl, _, r in issues)
+    assert any(f == "future.pactlab.json" and "in the future" in r for f, _, _, r in issues)
+    rows = rows_of(tmp_path / "out" / "g.csv")
+    assert [r["student"] for r in rows].count("POINTS POSSIBLE") == 1
+    assert sum(r["student"].casefold() == "points possible" for r in rows) == 1
+
+
+def test_hand_entered_written_scores_are_never_erased(course, tmp_path):
+    folder = tmp_path / "subs"
+    write(folder, "ana.pactlab.json", submission(student="ana"))
+    write(folder, "ben.pactlab.json", submission(student="ben"))
+    out = tmp_path / "out" / "g.csv"
+    assert run_grade(folder, "--out", out) == 0
+    written = out.with_name("g.written.csv")
+    rows = rows_of(written)
+    assert [r["score"] for r in rows] == ["", ""]
+    rows[0]["score"] = "2"  # the teacher grades ana's written answer
+    with open(written, "w", newline="", encoding="utf-8") as fh:
+        wr = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        wr.writeheader()
+        wr.writerows(rows)
+    # a late submission arrives; ben re-exports with a changed written answer
+    write(folder, "cleo.pactlab.json", submission(student="cleo"))
+    changed = {**KEY, "start-written": "A different answer about sources, long enough to count."}
+    write(folder, "ben2.pactlab.json", submission(student="ben", answers=changed,
+                                                   created="2024-06-21T10:00:00+00:00"))
+    rows[1]["score"] = "1"
+    with open(written, "w", newline="", encoding="utf-8") as fh:
+        wr = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        wr.writeheader()
+        wr.writerows(rows)
+    assert run_grade(folder, "--out", out) == 1  # ben's older file is a duplicate: reported
+    again = {r["student"]: r for r in rows_of(written)}
+    assert again["ana"]["score"] == "2" and again["cleo"]["score"] == ""
+    assert again["ben"]["score"] == "1" and "answer changed" in again["ben"]["note"]
+    assert rows_of(out)[1]["total"] == "8"  # written not counted without the option
+    assert run_grade(folder, "--out", out, "--with-written") == 1
+    grades = {r["student"]: r for r in rows_of(out)}
+    assert grades["POINTS POSSIBLE"]["total"] == "10"
+    assert grades["ana"]["total"] == "10" and grades["ana"]["start-written"] == "2"
+    assert grades["cleo"]["total"] == "8"
+    # a score that is not a number in range is reported with the line and the fix
+    rows = rows_of(written)
+    next(r for r in rows if r["student"] == "ana")["score"] = "twelve"
+    with open(written, "w", newline="", encoding="utf-8") as fh:
+        wr = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        wr.writeheader()
+        wr.writerows(rows)
+    run_grade(folder, "--out", out, "--with-written")
+    reasons = [r["reason"] for r in rows_of(out.with_name("g.errors.csv"))]
+    assert any("'twelve'" in r and "correct it in this file" in r for r in reasons)
+    assert "twelve" in written.read_text(encoding="utf-8")  # still not erased
+
+
+def test_total_counts_the_assigned_lessons_only(tmp_path, monkeypatch):
+    monkeypatch.setenv("PACTLAB_ROOT", str(REAL))
+    from pactlab.bank import load_bank
+
+    folder = tmp_path / "subs"
+    start = load_bank("00_start_here")
+    summit = load_bank("01_summit")
+
+    def full(bank):
+        return {q.id: q.key_answer() for q in bank.part("exercises") if q.auto_scored}
+
+    for lesson, bank in (("00_start_here", start), ("01_summit", summit)):
+        doc = submission(student="ana", answers=full(bank))
+        doc["lesson"] = lesson
+        write(folder, f"{lesson}__ana.pactlab.json", doc)
+    out = tmp_path / "g.csv"
+    assert run_grade(folder, "--out", out) == 0
+    rows = {r["student"]: r for r in rows_of(out)}
+    summit_points = sum(q.points for q in summit.part("exercises") if q.auto_scored)
+    start_points = sum(q.points for q in start.part("exercises") if q.auto_scored)
+    assert float(rows["ana"]["total_00_start_here"]) == start_points
+    assert float(rows["ana"]["total"]) == summit_points  # the tutorial does not count
+    assert run_grade(folder, "--out", out, "--lessons", "00_start_here,01_summit") == 0
+    rows = {r["student"]: r for r in rows_of(out)}
+    assert float(rows["ana"]["total"]) == summit_points + start_points
+    assert run_grade(folder, "--out", out, "--lessons", "01_summit,02_pact_domains") == 0
+    rows = {r["student"]: r for r in rows_of(out)}
+    assert float(rows["POINTS POSSIBLE"]["total"]) > summit_points  # assigned, not handed in
