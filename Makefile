@@ -82,7 +82,7 @@ check: $(STAMP)
 	@echo "== data tables (pactlab check-data)"
 	$(BIN)/pactlab check-data
 	@echo "== docs/answer_key.md in sync with the master banks"
-	$(PY) tools/answer_key.py --check
+	$(BIN)/pactlab answer-key --check
 
 test-unit: $(STAMP)
 	@echo "== unit tests"
@@ -107,7 +107,7 @@ notebooks: $(STAMP)
 	$(BIN)/pactlab assign
 	$(PY) tools/execute_notebooks.py
 	$(BIN)/pactlab assign
-	$(PY) tools/answer_key.py
+	$(BIN)/pactlab answer-key
 
 bench: $(STAMP)
 	@for script in benchmarks/bench_*.py; do \

@@ -4,7 +4,7 @@
 
 1. Generates N submissions (random but seeded answers: right, wrong, partly right and some that
    do not fit the question) for the `00_start_here` question bank and grades them with
-   `pactlab.grading`, in this process and once more through the `pactlab grade` command (which
+   `pactlab.instructor`, in this process and once more through the `pactlab grade` command (which
    includes starting Python and writing the CSV files).
 2. In the same run, executes a sample of the same lesson's notebook with nbclient, one fresh
    kernel per notebook: this is how nbgrader and otter-grader grade a submission.
@@ -30,7 +30,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from pactlab import __version__, grading  # noqa: E402
+from pactlab import __version__, submission  # noqa: E402
+from pactlab.instructor import results, scoring  # noqa: E402
 from pactlab.bank import load_bank  # noqa: E402
 
 LESSON = "00_start_here"
@@ -90,10 +91,10 @@ def make_submissions(folder: Path, n: int, seed: int) -> list[Path]:
                 answers[q.id] = {"answer": random_answer(q, rng),
                                  "saved_at": "2024-06-20T09:00:00+00:00",
                                  "attempts": rng.randint(1, 4)}
-        doc = {"format": grading.FORMAT, "student": f"student{s:04d}", "lesson": LESSON,
+        doc = {"format": submission.FORMAT, "student": f"student{s:04d}", "lesson": LESSON,
                "course_version": __version__, "created_at": "2024-06-20T10:00:00+00:00",
                "answers": answers}
-        path = folder / grading.submission_filename(LESSON, f"student{s:04d}")
+        path = folder / submission.submission_filename(LESSON, f"student{s:04d}")
         path.write_text(json.dumps(doc, indent=1), encoding="utf-8")
         paths.append(path)
     return paths
@@ -156,13 +157,13 @@ def main(argv=None) -> int:
         in_process = []
         for _ in range(3):
             start = time.perf_counter()
-            run = grading.grade_files([subs], progress=grading.ProgressBar(0, enabled=False))
-            grading.write_results(run, tmp / "out" / "grades.csv")
+            run = scoring.grade_files([subs], progress=scoring.ProgressBar(0, enabled=False))
+            results.write_results(run, tmp / "out" / "grades.csv")
             in_process.append(time.perf_counter() - start)
         assert len(run.graded) == args.n, f"graded {len(run.graded)} of {args.n}"
         # 2. grading through the command, Python start-up and all
         start = time.perf_counter()
-        done = subprocess.run([sys.executable, "-m", "pactlab.cli", "grade", str(subs),
+        done = subprocess.run([sys.executable, "-m", "pactlab", "grade", str(subs),
                                "--out", str(tmp / "cli" / "grades.csv")],
                               capture_output=True, text=True, cwd=tmp)
         command = time.perf_counter() - start

@@ -2,6 +2,6 @@
 the environment's scripts folder, as on many JupyterHubs)."""
 import sys
 
-from .cli import main
+from .instructor.cli import main
 
 sys.exit(main())

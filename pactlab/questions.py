@@ -12,6 +12,7 @@ that feedback comes after grading.
 from __future__ import annotations
 
 import datetime as _dt
+import json
 import math
 import re
 import unicodedata
@@ -83,6 +84,10 @@ def plain_text(text: str) -> str:
     return re.sub(r"\*\*([^*]+)\*\*|`([^`]+)`", lambda m: m[1] or m[2], str(text))
 
 
+def one_line(text: Any) -> str:
+    return re.sub(r"\s+", " ", str(text)).strip()
+
+
 def points_text(points: float) -> str:
     value = f"{points:g}"
     return f"{value} point" if value == "1" else f"{value} points"
@@ -144,6 +149,26 @@ class Question:
         """An answer built from the key that must earn full marks (checked when a bank is
         compiled, so a key of the wrong shape is found by the author, not by the students)."""
         return self.key
+
+    # -- how instructors' tools speak of this type ---------------------------------------------
+    def describe_key(self) -> list[str]:
+        """The key as Markdown lines, for the answer key page."""
+        return [f"**Answer:** {self.key}"]
+
+    def feedback_label(self, key: str) -> str:
+        """What a feedback key of this question means, for the answer key page."""
+        names = {"low": "too low", "high": "too high", "early": "too early",
+                 "late": "too late", "otherwise": "any other wrong answer"}
+        return names.get(key, f"“{key}”")
+
+    def option_text(self, label: str) -> str | None:
+        """The text of an option a wrong answer chose (types with options only)."""
+        return None
+
+    def wrong_labels(self, answer: Any) -> list[str]:
+        """How a wrong answer is counted in the item analysis: the value given."""
+        return [answer if isinstance(answer, str) else
+                json.dumps(answer, ensure_ascii=False)]
 
     def check_key(self) -> None:
         """Raise ValueError unless the key, given as an answer, scores full marks."""
@@ -264,6 +289,20 @@ class Choice(Question):
             return 1.0, []
         return 0.0, [self.feedback_map.get(answer, "")]
 
+    def describe_key(self):
+        return [f"**Answer:** {self.key}: {one_line(self.options[self.key])}"]
+
+    def feedback_label(self, key):
+        if key in self.options:
+            return f"`{key}` chosen ({one_line(self.options[key])})"
+        return Question.feedback_label(self, key)
+
+    def wrong_labels(self, answer):
+        return [answer] if answer != self.key else []
+
+    def option_text(self, label):
+        return self.options.get(label)
+
 
 class MultiSelect(Question):
     """Several options. Score = (right picks - wrong picks) / number of right options, at least 0."""
@@ -314,6 +353,16 @@ class MultiSelect(Question):
                          "not right, and each one cancels a right one.")
         return fraction, lines
 
+    def describe_key(self):
+        return ["**Answer:** " + "; ".join(f"{k}: {one_line(self.options[k])}"
+                                           for k in self.key)]
+
+    feedback_label = Choice.feedback_label
+    option_text = Choice.option_text
+
+    def wrong_labels(self, answer):
+        return [a for a in answer if a not in self.key]
+
 
 class Ordering(Question):
     """Put items in order. Score = share of items in their right place."""
@@ -349,6 +398,19 @@ class Ordering(Question):
             if a != k and self.feedback_map.get(a):
                 lines.append(self.feedback_map[a])
         return placed / len(self.key), lines
+
+    def describe_key(self):
+        return ["**Answer, in order:**", ""] + [f"{n}. {one_line(self.items[k])}"
+                                                 for n, k in enumerate(self.key, start=1)]
+
+    def feedback_label(self, key):
+        if key in self.items:
+            return f"`{key}` in the wrong place ({one_line(self.items[key])})"
+        return Question.feedback_label(self, key)
+
+    def wrong_labels(self, answer):
+        return [f"{a} in place {n}" for n, (a, k) in enumerate(zip(answer, self.key), start=1)
+                if a != k]
 
 
 class Matching(Question):
@@ -398,6 +460,16 @@ class Matching(Question):
             if answer[i] != self.key[i] and self.feedback_map.get(i):
                 lines.append(self.feedback_map[i])
         return right / len(self.items), lines
+
+    def describe_key(self):
+        return ["**Answer:**", ""] + [f"- {one_line(self.items[i])} → "
+                                      f"{one_line(self.categories[c])}"
+                                      for i, c in self.key.items()]
+
+    feedback_label = Ordering.feedback_label
+
+    def wrong_labels(self, answer):
+        return [f"{i} → {c}" for i, c in answer.items() if self.key.get(i) != c]
 
 
 def parse_number(value: Any, question_id: str) -> float:
@@ -454,6 +526,10 @@ class Numeric(Question):
             return 1.0, []
         side = "low" if answer < value else "high"
         return 0.0, [self.feedback_map.get(side, f"Your number is too {side}.")]
+
+    def describe_key(self):
+        tol = self.key.get("tolerance", 0)
+        return [f"**Answer:** {self.key['value']}" + (f" (± {tol} accepted)" if tol else "")]
 
 
 _MONTHS = {m.lower(): i for i, m in enumerate(
@@ -530,6 +606,11 @@ class DateAnswer(Question):
         side = "early" if diff < 0 else "late"
         return 0.0, [self.feedback_map.get(side, f"That date is too {side}.")]
 
+    def describe_key(self):
+        tol = self.key.get("tolerance_days", 0)
+        return [f"**Answer:** {self.key['value']}"
+                + (f" (± {tol} days accepted)" if tol else "")]
+
 
 class ShortText(Question):
     """A word or short phrase; accepted variants, case- and whitespace-insensitive."""
@@ -561,6 +642,10 @@ class ShortText(Question):
             return 1.0, []
         known = {normalise_text(k): v for k, v in self.feedback_map.items() if k != "otherwise"}
         return 0.0, [known.get(norm, "")]
+
+    def describe_key(self):
+        return ["**Answer:** " + " / ".join(str(v) for v in self.key) + " (any of these; case, "
+                "spacing, dashes and final punctuation do not matter)"]
 
 
 class DataQuestion(Question):
@@ -645,6 +730,16 @@ class DataQuestion(Question):
         known = {normalise_text(k): v for k, v in self.feedback_map.items()}
         return (1.0, []) if ok else (0.0, [known.get(normalise_text(answer), "")])
 
+    def describe_key(self):
+        key, value = self.key, self.key["value"]
+        extra = ""
+        if key.get("tolerance"):
+            extra = f" (± {key['tolerance']} accepted)"
+        elif isinstance(value, list):
+            extra = " (in this order)" if key.get("compare") == "ordered" else " (any order)"
+        shown = ", ".join(str(v) for v in value) if isinstance(value, list) else value
+        return [f"**Answer:** {shown}{extra}"]
+
 
 class Written(Question):
     """A written answer saved for the instructor; the rubric is shown after submitting."""
@@ -676,6 +771,11 @@ class Written(Question):
 
     def score(self, answer):  # pragma: no cover - written answers are graded by people
         raise NotImplementedError
+
+    def describe_key(self):
+        rubric = (self.secret or {}).get("rubric") or "(none)"
+        return (["**Graded by hand with this rubric:**", ""]
+                + [line.rstrip() + "  " for line in str(rubric).strip().split("\n")])
 
 
 TYPES: dict[str, type[Question]] = {cls.kind: cls for cls in (

@@ -356,7 +356,7 @@ class ProgressView:
         current folder (or `folder`) and show where. Returns the path, or None on failure."""
         from pathlib import Path
 
-        from .grading import write_submission
+        from .submission import write_submission
 
         from .store import hub_user
 

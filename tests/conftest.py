@@ -53,7 +53,7 @@ def course(tmp_path, monkeypatch) -> Path:
     it and the working directory next to it: for the authoring and grading commands."""
     from course_factory import make_course
 
-    from pactlab.cli import main
+    from pactlab.instructor.cli import main
 
     root = make_course(tmp_path / "course")
     monkeypatch.setenv("PACTLAB_ROOT", str(root))

@@ -10,8 +10,8 @@ import pytest
 import yaml
 
 from course_factory import LESSON, REPO, make_course
-from pactlab.authoring import assign
-from pactlab.cli import main
+from pactlab.instructor.authoring import assign
+from pactlab.instructor.cli import main
 
 MASTER = f"solutions/{LESSON}.ipynb"
 EXERCISE = f"exercises/{LESSON}.ipynb"
@@ -232,13 +232,13 @@ def test_orphan_exercise_is_reported(course, capsys):
 
 # ---- the answer key page, generated from the master banks -----------------------------------
 def run_answer_key(*args):
-    return subprocess.run([sys.executable, str(REPO / "tools" / "answer_key.py"), *args],
+    return subprocess.run([sys.executable, "-m", "pactlab", "answer-key", *args],
                           capture_output=True, text=True)
 
 
 def test_answer_key_tool_writes_and_checks(course):
     out = course / "docs" / "answer_key.md"
-    done = run_answer_key("--root", str(course))
+    done = run_answer_key()
     assert done.returncode == 0, done.stderr
     text = out.read_text(encoding="utf-8")
     master = yaml.safe_load((course / f"solutions/questions/{LESSON}.yaml").read_text("utf-8"))
@@ -248,9 +248,9 @@ def test_answer_key_tool_writes_and_checks(course):
             assert " ".join(q["explanation"].split()) in " ".join(text.split())
         for feedback in (q.get("feedback") or {}).values():  # each wrong option's misconception
             assert " ".join(str(feedback).split()) in " ".join(text.split())
-    assert run_answer_key("--root", str(course), "--check").returncode == 0
-    assert run_answer_key("--root", str(course)).returncode == 0
+    assert run_answer_key("--check").returncode == 0
+    assert run_answer_key().returncode == 0
     assert out.read_text(encoding="utf-8") == text  # deterministic
     out.write_text(text.replace("Pyongyang", "Moscow"), encoding="utf-8")
-    stale = run_answer_key("--root", str(course), "--check")
+    stale = run_answer_key("--check")
     assert stale.returncode == 1 and "docs/answer_key.md" in stale.stderr

@@ -19,7 +19,7 @@ import pandas as pd
 import pytest
 
 from pactlab import data
-from pactlab.cli import main as cli_main
+from pactlab.instructor.cli import main as cli_main
 
 REPO = Path(__file__).resolve().parents[1]
 REAL = REPO / "data"
@@ -364,7 +364,7 @@ def test_check_data_cli_failure_lists_every_problem(root, capsys):
 
 def test_check_data_command_runs_as_a_program(root):
     """The installed entry point, in a fresh interpreter: exit codes and no traceback."""
-    command = [sys.executable, "-c", "import sys; from pactlab.cli import main; sys.exit(main())"]
+    command = [sys.executable, "-c", "import sys; from pactlab.instructor.cli import main; sys.exit(main())"]
     ok = subprocess.run([*command, "check-data", "--root", str(root)], capture_output=True, text=True)
     assert ok.returncode == 0, ok.stderr
     (root / "data" / "sources.csv").write_bytes(b"\xff\xfe")

@@ -12,8 +12,9 @@ import pytest
 import yaml
 
 from course_factory import LESSON, REPO
-from pactlab import grading
-from pactlab.cli import main
+from pactlab.instructor import scoring, submissions
+from pactlab.instructor.report import item_analysis
+from pactlab.instructor.cli import main
 
 KEY = {"start-choice": "b", "start-multi": ["kcna", "tass", "rodong"],
        "start-order": ["sign", "duma", "putin", "force"],
@@ -170,7 +171,7 @@ def test_submit_writes_a_file_the_schema_accepts(course, tmp_path, capsys):
     assert doc["answers"]["start-choice"]["attempts"] == 1
     for example in json.loads((REPO / "schemas" / "submission.schema.json")
                               .read_text(encoding="utf-8"))["examples"]:
-        grading.check_submission(example)
+        submissions.check_submission(example)
 
 
 def test_submit_without_saved_answers_says_what_to_do(course, capsys):
@@ -193,11 +194,11 @@ def test_submit_without_saved_answers_says_what_to_do(course, capsys):
 def test_schema_and_grader_reject_the_same_documents(change):
     doc = submission()
     schema_validator().validate(doc)
-    grading.check_submission(doc)
+    submissions.check_submission(doc)
     change(doc)
     assert not schema_validator().is_valid(doc)
-    with pytest.raises(grading.Rejected):
-        grading.check_submission(doc)
+    with pytest.raises(submissions.Rejected):
+        submissions.check_submission(doc)
 
 
 def test_export_button_writes_the_submission_into_the_current_folder(course, tmp_path):
@@ -288,10 +289,10 @@ def test_truncated_file_is_reported(course, tmp_path, capsys):
 def test_oversized_file_is_rejected_before_it_is_read(course, tmp_path, capsys, monkeypatch):
     doc = submission(student="big", answers={"start-written": "word " * 250_000})
     path = write(tmp_path / "big", "big.pactlab.json", doc)
-    assert path.stat().st_size > grading.MAX_BYTES
+    assert path.stat().st_size > submissions.MAX_BYTES
     opened = []
     real_open = open
-    monkeypatch.setattr(grading, "open", lambda p, *a, **k: opened.append(str(p))
+    monkeypatch.setattr(submissions, "open", lambda p, *a, **k: opened.append(str(p))
                         or real_open(p, *a, **k), raising=False)
     reason, _ = run_with_bad(course, tmp_path, "big.pactlab.json", path.read_bytes(), capsys)
     assert reason.startswith("oversized") and "1,000,000-byte limit" in reason
@@ -401,11 +402,11 @@ def test_missing_paths_and_empty_folders_are_reported(course, tmp_path, capsys):
 
 
 def test_grading_needs_the_banks_with_keys(course, tmp_path):
-    from pactlab.authoring import release
+    from pactlab.instructor.authoring import release
 
     release(tmp_path / "assessment", assessment=True)
     write(tmp_path / "subs", "a.pactlab.json", submission())
-    code = grading.grade_files([tmp_path / "subs"], root=tmp_path / "assessment")
+    code = scoring.grade_files([tmp_path / "subs"], root=tmp_path / "assessment")
     (issue,) = code.issues
     assert "has no answer keys" in issue.reason and not code.graded
 
@@ -433,8 +434,9 @@ def test_submissions_are_never_executed(course, tmp_path):
     assert student_row(payload[:100])["total"] == "0"
 
 
-def test_grading_module_has_no_code_execution():
-    tree = ast.parse((REPO / "pactlab" / "grading.py").read_text(encoding="utf-8"))
+@pytest.mark.parametrize("module", ["submissions", "scoring", "results", "report"])
+def test_grading_modules_have_no_code_execution(module):
+    tree = ast.parse((REPO / "pactlab" / "instructor" / f"{module}.py").read_text("utf-8"))
     banned_calls = {"eval", "exec", "compile", "__import__", "import_module", "system",
                     "popen", "run", "Popen", "load", "loads"}
     banned_modules = {"pickle", "marshal", "shelve", "subprocess", "importlib", "runpy"}
@@ -496,8 +498,8 @@ def test_report_item_statistics_and_chart(course, tmp_path):
     for d in docs:
         totals.append(sum(1.0 for qid in WRONG if d["answers"][qid]["answer"] == KEY[qid]))
     totals = np.array(totals)
-    run = grading.grade_files([tmp_path / "class"])
-    analysis = grading.item_analysis(run)[LESSON]
+    run = scoring.grade_files([tmp_path / "class"])
+    analysis = item_analysis(run)[LESSON]
     item = next(i for i in analysis["items"] if i["question"].id == "start-choice")
     assert item["difficulty"] == pytest.approx(scores.mean())
     assert item["point_biserial"] == pytest.approx(np.corrcoef(scores, totals - scores)[0, 1])

@@ -5,7 +5,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pactlab.bank import compile_master, decode_secret, encode_secret, strip_secrets
+from pactlab.bank import decode_secret, encode_secret
+from pactlab.instructor.masters import compile_master, strip_secrets
 from pactlab.questions import AnswerError, make_question, normalise_text, parse_date
 
 

@@ -9,9 +9,9 @@ import pytest
 import yaml
 
 from course_factory import EXERCISE_QUESTIONS, LESSON
-from pactlab.authoring import release
+from pactlab.instructor.authoring import release
 from pactlab.bank import decode_secret
-from pactlab.cli import main
+from pactlab.instructor.cli import main
 
 ENCODED = re.compile(rb"pk1:[A-Za-z0-9+/=]{12,}")
 

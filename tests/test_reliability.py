@@ -20,8 +20,8 @@ import pytest
 
 import pactlab
 from course_factory import LESSON, REPO
-from pactlab.bank import compile_master
-from pactlab.cli import main
+from pactlab.instructor.masters import compile_master
+from pactlab.instructor.cli import main
 from pactlab.store import AnswerStore, StoreWarning, safe_name
 
 REAL = REPO  # the course's own banks: 01_summit has lesson self-checks and exercises
@@ -253,7 +253,7 @@ def test_practice_and_assessment_answers_are_kept_apart(course, tmp_path, monkey
     assert exam.store.get("start-choice")["attempts"] == 1
     monkeypatch.setenv("PACTLAB_ROOT", str(course))
     assert pactlab.start(LESSON).store.get("start-choice")["answer"] == "a"
-    from pactlab.grading import make_submission
+    from pactlab.submission import make_submission
 
     assert make_submission(exam.store)["assessment"] is True
 
@@ -261,7 +261,7 @@ def test_practice_and_assessment_answers_are_kept_apart(course, tmp_path, monkey
 def test_the_tutorial_keeps_its_feedback_in_an_assessment_release(tmp_path, monkeypatch):
     out = tmp_path / "exam"
     monkeypatch.setenv("PACTLAB_ROOT", str(REAL))
-    from pactlab.authoring import release
+    from pactlab.instructor.authoring import release
 
     release(out, assessment=True)
     monkeypatch.setenv("PACTLAB_ROOT", str(out))
@@ -287,7 +287,7 @@ def test_an_assessment_bundle_never_loads_the_checkouts_keys(tmp_path, monkeypat
         "this test needs pactlab installed editable from the checkout (make installs it so)"
     out = tmp_path / "exam"
     monkeypatch.setenv("PACTLAB_ROOT", str(REAL))
-    from pactlab.authoring import release
+    from pactlab.instructor.authoring import release
 
     release(out, assessment=True)
     monkeypatch.delenv("PACTLAB_ROOT")

@@ -40,8 +40,8 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .bank import (SECRET_FIELDS, SECRET_PREFIX, compile_master, course_root, decode_secret,
-                   dump_bank, is_assessed, read_master, strip_secrets)
+from ..bank import SECRET_FIELDS, SECRET_PREFIX, course_root, decode_secret, is_assessed
+from .masters import compile_master, dump_bank, read_master, strip_secrets
 
 SOLUTION_TAG = "solution"
 KEEP_OUTPUT_TAG = "keep-output"
@@ -527,7 +527,7 @@ def _copy_tree(src: Path, dst: Path) -> int:
 
 def _package_dir(root: Path) -> Path:
     here = root / "pactlab"
-    return here if (here / "__init__.py").exists() else Path(__file__).resolve().parent
+    return here if (here / "__init__.py").exists() else Path(__file__).resolve().parents[1]
 
 
 def key_needles(root: Path) -> tuple[list[tuple[str, bytes]], list[tuple[str, bytes]]]:
@@ -597,7 +597,7 @@ def scan_for_keys(bundle: Path, texts: list[tuple[str, bytes]],
 
 
 def release_text(assessment: bool, lessons: list[str]) -> str:
-    from . import __version__
+    from .. import __version__
 
     mode = ("an assessment release: it contains no answer keys. When you check an answer, it "
             "is saved and you are told that feedback comes after your instructor has graded the "

@@ -1,0 +1,63 @@
+"""The submission format: what a student hands in, one file per notebook.
+
+A submission (format "pactlab-submission/1", described by `schemas/submission.schema.json`) is
+exported from the answer store by the **Export submission** button of the progress box or by
+`pactlab submit LESSON`, as `<lesson>__<student>.pactlab.json`. This module writes them (student
+runtime); `pactlab.instructor.submissions` reads and checks them for grading.
+"""
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import tempfile
+from pathlib import Path
+
+from .store import AnswerStore, now_iso, safe_name
+
+FORMAT = "pactlab-submission/1"
+SUFFIX = ".pactlab.json"
+
+
+def submission_filename(lesson: str, student: str) -> str:
+    return f"{lesson}__{safe_name(student)}{SUFFIX}"
+
+
+def make_submission(store: AnswerStore, student: str | None = None) -> dict:
+    """The submission document of one student's answers to one lesson. `student` (the name
+    written into it) defaults to the name the answers were saved under."""
+    from . import __version__
+
+    answers = {}
+    for qid, rec in store.answers.items():
+        answers[qid] = {"answer": rec.get("answer"), "saved_at": rec.get("saved_at") or now_iso(),
+                        "attempts": int(rec.get("attempts", 1))}
+    doc = {"format": FORMAT, "student": safe_name(student) if student else store.student,
+           "lesson": store.lesson,
+           "course_version": __version__, "created_at": now_iso(), "answers": answers}
+    if store.assessment:
+        doc["assessment"] = True
+    return doc
+
+
+def write_submission(store: AnswerStore, out: Path | str | None = None,
+                     student: str | None = None) -> Path:
+    """Write the submission file into a folder (default: the current one) or to a file path."""
+    doc = make_submission(store, student)
+    out = Path(out) if out is not None else Path.cwd()
+    if out.is_dir() or out.suffix.lower() != ".json":
+        out.mkdir(parents=True, exist_ok=True)
+        out = out / submission_filename(store.lesson, doc["student"])
+    else:
+        out.parent.mkdir(parents=True, exist_ok=True)
+    text = json.dumps(doc, ensure_ascii=False, indent=1) + "\n"
+    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, out)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    return out
