@@ -138,6 +138,7 @@ def treaty_chain(timeline):
     dark, light = "#3b3b3b", "#c8c8c8"
     t1961 = _l1_rows(timeline, "1961-07-06", "Mutual Assistance")
     lapse = _l1_rows(timeline, "1995-09-07", "1961")
+    expiry = _l1_rows(timeline, "1996-09-10", "1961")
     t2000 = _l1_rows(timeline, "2000-02-09", "Good-Neighbourliness")
     signed = _l1_rows(timeline, "2024-06-19", "sign the Treaty")
     in_force = _l1_rows(timeline, "2024-12-04", "enters into force")
@@ -152,26 +153,28 @@ def treaty_chain(timeline):
         if text:
             ax.text(start + (stop - start) / 2, y, text, ha="center", va="center", fontsize=9,
                     color="white" if colour == dark else "black")
-    # the disputed end of the 1961 treaty: notice in 1995, exchange of notes in 1996
-    ax.barh(3, pd.Timestamp("1996-12-31") - lapse["date"], left=lapse["date"], height=0.5,
+    # the end of the 1961 treaty: Russia's notice in September 1995, expiry a year later
+    ax.barh(3, expiry["date"] - lapse["date"], left=lapse["date"], height=0.5,
             color="white", edgecolor=dark, hatch="////", linewidth=0.8)
-    ax.annotate("lapsed 1995–96\n(date disputed)", (lapse["date"], 3), xytext=(6, 14),
+    ax.annotate("notice 1995,\nexpired 1996", (lapse["date"], 3), xytext=(6, 14),
                 textcoords="offset points", fontsize=8.5, va="bottom")
     ax.annotate("mutual assistance\nif attacked (Art. 4) →", (signed["date"], 1),
                 xytext=(-6, 0), textcoords="offset points", ha="right", va="center", fontsize=9)
-    # leaders' meetings: the first one labelled above, the recent cluster in one label below
-    meetings = ["2000-07-19", "2019-04-25", "2023-09-13", "2024-06-19", "2025-09-03"]
+    # leaders' meetings: the early cluster labelled above, the recent cluster below
+    meetings = ["2000-07-19", "2001-08-04", "2002-08-23", "2019-04-25", "2023-09-13",
+                "2024-06-19", "2025-09-03"]
     labels = []
     for day in meetings:
         row = _l1_rows(timeline, day)
         place = str(row["place"]).split(",")[0].replace(" Cosmodrome", "")
         ax.plot(row["date"], 0, marker="D", color=OKABE_ITO["black"], markersize=6)
         labels.append((row["date"], f"{place} {row['date'].year}"))
-    ax.annotate(labels[0][1], (labels[0][0], 0), xytext=(0, 8), textcoords="offset points",
-                ha="center", va="bottom", fontsize=8.5)
-    ax.annotate(", ".join(text for _, text in labels[1:3]) + ",\n"
-                + ", ".join(text for _, text in labels[3:]), (labels[-1][0], 0), xytext=(4, -10),
-                textcoords="offset points", ha="right", va="top", fontsize=8.5)
+    early = [text for day, text in labels if day.year < 2010]
+    recent = [text for day, text in labels if day.year >= 2010]
+    ax.annotate(", ".join(early[:2]) + ",\n" + ", ".join(early[2:]), (labels[0][0], 0),
+                xytext=(-4, 8), textcoords="offset points", ha="left", va="bottom", fontsize=8.5)
+    ax.annotate(", ".join(recent[:2]) + ",\n" + ", ".join(recent[2:]), (labels[-1][0], 0),
+                xytext=(4, -10), textcoords="offset points", ha="right", va="top", fontsize=8.5)
     ax.set_yticks([3, 2, 1, 0], ["1961 treaty", "2000 treaty", "2024 treaty", "Leaders meet"])
     ax.tick_params(axis="y", length=0)
     ax.set_ylim(-0.8, 3.6)
