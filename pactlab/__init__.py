@@ -1,16 +1,20 @@
-"""pactlab: the course package of the Putin-Kim summit course.
+"""pactlab: the course package of the Putin-Kim summit course, for two audiences.
 
-Modules, one job each:
-    pactlab.data       load and validate the course's CSV tables
-    pactlab.questions  question types: parse, check, score, feedback (pure Python)
-    pactlab.bank       question banks: masters in YAML, compiled JSON with encoded keys
-    pactlab.widgets    the ipywidgets view of each question type, and the progress summary
-    pactlab.store      the answer store (JSON per student and lesson)
-    pactlab.lesson     `start()`: what a notebook's setup cell calls
-    pactlab.charts     the course's matplotlib charts
-    pactlab.authoring  building exercises/ from solutions/, releases
-    pactlab.grading    grading submissions, item analysis
-    pactlab.cli        the `pactlab` command
+The student runtime (what notebooks import; ipywidgets, pandas and matplotlib only, pure Python,
+no processes or threads, so it runs unchanged in the browser edition):
+    pactlab.questions   question types: parse, check, score, feedback; each type's behaviour
+    pactlab.bank        loading compiled banks (questions/<lesson>.json), the course folder
+    pactlab.store       the answer store (JSON per student and lesson, merged on every save)
+    pactlab.submission  the submission format: what the Export button and `pactlab submit` write
+    pactlab.widgets     the ipywidgets view of each question type, and the progress box
+    pactlab.lesson      `start()`: what a notebook's setup cell calls
+    pactlab.data        loading and validating the course's CSV tables
+    pactlab.charts      the course's matplotlib charts
+
+Instructor tools (`pactlab.instructor`, the `pactlab` command; extra dependencies: PyYAML,
+jsonschema): masters, authoring (assign, release), submissions (reading them), scoring,
+results (the grades CSVs), report (item analysis), answer_key, cli. Student modules never
+import them (tests/test_structure.py checks).
 """
 __version__ = "0.1.0"
 

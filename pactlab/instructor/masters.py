@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from ..bank import FORMAT, SECRET_FIELDS, encode_secret, is_assessed
-from ..questions import make_question
+from ..questions import TYPES, Question, make_question
 
 
 def compile_master(master: Any, source: str = "master") -> dict:
@@ -60,7 +60,8 @@ def check_master_structure(master: Any, source: str) -> None:
                              f"(id:, type:, prompt: ...), not {type(q).__name__} {q!r:.60}")
         where = f"{source}, question {n} ({q.get('id', 'no id')})"
         for field in ("id", "type", "prompt", "answer"):
-            if field not in q and not (field == "answer" and q.get("type") == "written"):
+            if field not in q and not (field == "answer" and not TYPES.get(q.get("type"),
+                                                                             Question).auto_scored):
                 raise ValueError(f"{where}: missing field '{field}'")
     schema_errors = master_schema_errors(master)
     if schema_errors:

@@ -101,7 +101,7 @@ def written_rows(run: GradingRun, path: Path) -> tuple[list[dict], Path]:
     rows = []
     for g in run.graded:
         for i in g.items:
-            if i.kind != "written":
+            if i.status != "written":
                 continue
             rubric = (run.banks[i.lesson][i.question].secret or {}).get("rubric", "")
             answer = _answer_text(i.answer)
@@ -180,7 +180,7 @@ def write_results(run: GradingRun, out: Path, lessons: list[str] | None = None,
         row = cells.setdefault(key, {})
         lesson_total = 0.0
         for item in g.items:
-            points = item.points if item.kind != "written" else typed.get((key, item.question))
+            points = item.points if item.status != "written" else typed.get((key, item.question))
             row[item.question] = _num(points)
             lesson_total += points or 0.0
         per_lesson.setdefault(key, {})[g.submission.lesson] = round(lesson_total, 4)
