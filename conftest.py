@@ -17,7 +17,6 @@ The temporary folders are removed when pytest ends.
 """
 from __future__ import annotations
 
-import importlib.util
 import os
 import shutil
 import sys
@@ -29,15 +28,9 @@ import pytest
 ROOT = Path(__file__).resolve().parent
 
 
-def _tools():
-    spec = importlib.util.spec_from_file_location(
-        "pactlab_execute_notebooks", ROOT / "tools" / "execute_notebooks.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-_TOOLS = _tools()
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+from tools import execute_notebooks as _TOOLS  # noqa: E402
 
 
 @pytest.fixture(scope="session")

@@ -16,7 +16,6 @@ README.md (maintainers' section).
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
 import os
 import platform
@@ -52,10 +51,9 @@ def imports_of(path: Path) -> str:
 
 
 def test_env(base: Path) -> dict:
-    spec = importlib.util.spec_from_file_location("execute_notebooks",
-                                                  REPO / "tools" / "execute_notebooks.py")
-    tools = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(tools)
+    sys.path.insert(0, str(REPO))
+    from tools import execute_notebooks as tools
+
     env = dict(os.environ)
     tools.drop_foreign_settings(env)
     env.update(tools.hermetic_environment(base))

@@ -37,8 +37,6 @@ class Lesson:
             self._views[qid] = make_view(question, self.store, self._changed)
         return self._views[qid]
 
-    q = question
-
     def progress(self) -> ProgressView:
         if self._progress is None:
             self._progress = ProgressView(self)

@@ -194,11 +194,9 @@ def test_ci_runs_make_test_and_the_workflow_runs_ci():
 
 
 def _execute_tool():
-    spec = importlib.util.spec_from_file_location("execute_notebooks",
-                                                  ROOT / "tools" / "execute_notebooks.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    from tools import execute_notebooks
+
+    return execute_notebooks
 
 
 def test_execute_notebooks_strips_what_changes_between_runs():

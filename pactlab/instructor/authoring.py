@@ -51,7 +51,7 @@ CODE_PLACEHOLDER = "# Your code here"
 MD_BEGIN = re.compile(r"^(\s*)<!--\s*BEGIN SOLUTION\s*-->\s*$")
 MD_END = re.compile(r"^\s*<!--\s*END SOLUTION\s*-->\s*$")
 MD_PLACEHOLDER = "*Your answer here.*"
-QUESTION_CALL = re.compile(r"""\.(?:question|q)\(\s*(?:qid\s*=\s*)?["']([^"']+)["']""")
+QUESTION_CALL = re.compile(r"""\.question\(\s*(?:qid\s*=\s*)?["']([^"']+)["']""")
 START_CALL = re.compile(r"""\bstart\(\s*(?:name\s*=\s*)?["']([^"']+)["']""")
 CELL_METADATA_KEPT = ("tags", "editable", "deletable")
 KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
