@@ -189,7 +189,8 @@ def main(argv=None) -> int:
           f"{per_sub_cli * 1e3:.3f} ms per submission, {args.n / command:,.0f} submissions/s")
     print(f"execute (nbclient) : {per_exec:.2f} s per notebook, mean of {len(executions)} "
           f"({', '.join(f'{t:.2f}' for t in executions)} s) of "
-          f"{notebook.relative_to(REPO) if notebook == lesson_nb else 'a generated solution notebook'}")
+          + (f"{notebook.relative_to(REPO)}" if notebook == lesson_nb
+             else "a generated solution notebook"))
     ratio, ratio_cli = per_exec / per_sub, per_exec / per_sub_cli
     print(f"ratio              : grading is {ratio:,.0f}x faster per submission in process, "
           f"{ratio_cli:,.0f}x through the command")

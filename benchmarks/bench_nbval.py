@@ -10,8 +10,8 @@
   of executing the notebooks must pay at least.
 
 Both run in the tests' environment (temporary answers, Jupyter and matplotlib folders). Medians
-over the repeats (floor and nbval runs interleaved), after a warm-up. Run by hand; no test asserts these numbers. Record them in
-README.md (maintainers' section).
+over the repeats (floor and nbval runs interleaved), after a warm-up. Run by hand; no test
+asserts these numbers. Record them in README.md (maintainers' section).
 """
 from __future__ import annotations
 

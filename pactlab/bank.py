@@ -33,7 +33,6 @@ import os
 import zlib
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
 
 from .questions import Question, make_question
 

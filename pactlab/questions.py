@@ -16,7 +16,7 @@ import json
 import math
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 
@@ -218,9 +218,11 @@ class Question:
         answer = self.parse(value)
         if self.secret is None:
             return Result(self.id, "saved", None, None, self.points,
-                          "Saved. Feedback comes after your instructor has graded the work.", answer)
+                          "Saved. Feedback comes after your instructor has graded the work.",
+                          answer)
         fraction, lines = self.score(answer)
-        lines = [line for line in lines if line]  # so "otherwise" applies when nothing specific does
+        # drop empty lines, so "otherwise" applies when nothing specific does
+        lines = [line for line in lines if line]
         fraction = max(0.0, min(1.0, fraction))
         earned = round(self.points * fraction, 4)
         if fraction >= 1.0 - 1e-9:
@@ -305,7 +307,8 @@ class Choice(Question):
 
 
 class MultiSelect(Question):
-    """Several options. Score = (right picks - wrong picks) / number of right options, at least 0."""
+    """Several options. Score = (right picks - wrong picks) / number of right options, at least
+    0."""
 
     kind, label = "multi", "select all that apply"
 
@@ -319,7 +322,8 @@ class MultiSelect(Question):
                 raise ValueError(f"question {self.id!r}: answer must be a list of option ids")
             missing = [k for k in self.key if k not in self.options]
             if missing or not self.key:
-                raise ValueError(f"question {self.id!r}: answer {missing or '[]'} not among options")
+                raise ValueError(f"question {self.id!r}: answer {missing or '[]'} not among "
+                                 "options")
 
     def parse(self, value):
         if isinstance(value, str):

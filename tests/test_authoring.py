@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from course_factory import LESSON, REPO, make_course
+from course_factory import LESSON, make_course
 from pactlab.instructor.authoring import assign
 from pactlab.instructor.cli import main
 

@@ -547,7 +547,8 @@ def test_submissions_that_try_to_confuse_are_reported(course, tmp_path):
     twice = twice.replace('"answers": {', '"answers": {"start-choice": {"answer": "b", '
                           '"saved_at": "2024-06-20T09:00:00+00:00", "attempts": 1}, ', 1)
     write(folder, "twice.pactlab.json", twice)
-    write(folder, "ana.pactlab.json", submission(student="ana", created="2024-06-20T10:00:00+00:00"))
+    write(folder, "ana.pactlab.json",
+          submission(student="ana", created="2024-06-20T10:00:00+00:00"))
     write(folder, "ana2.pactlab.json", submission(student="an\u200ba",
                                                    created="2024-06-20T11:00:00+00:00"))
     write(folder, "points.pactlab.json", submission(student="points possible"))

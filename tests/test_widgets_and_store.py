@@ -105,7 +105,8 @@ def test_invalid_answer_shows_message_never_raises_and_saves_nothing(answers, ca
     capsys.readouterr()
     assert view.answer("04/05/2024") is None  # Run All goes on
     printed = capsys.readouterr().out.splitlines()
-    assert len(printed) == 1 and printed[0].startswith("✘ start-date:") and "ambiguous" in printed[0]
+    assert len(printed) == 1 and printed[0].startswith("✘ start-date:")
+    assert "ambiguous" in printed[0]
     assert "ambiguous" in view.feedback.value
     assert not (answers / "ada" / f"{LESSON}.json").exists()
     choice = pactlab.start(LESSON).question("start-choice")

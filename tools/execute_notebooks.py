@@ -3,7 +3,7 @@
 
     python tools/execute_notebooks.py                      # notebooks/*.ipynb and solutions/*.ipynb
     python tools/execute_notebooks.py notebooks/01_summit.ipynb ...
-    python tools/execute_notebooks.py --check              # write nothing; exit 1 if a file would change
+    python tools/execute_notebooks.py --check   # write nothing; exit 1 if a file would change
 
 `make notebooks` runs this and then `pactlab assign`. The stored outputs are what nbval compares
 in `make test`, so run it after changing a notebook, a question bank, the package or the pinned

@@ -158,7 +158,7 @@ class CheckStructure(Preprocessor):
             if not cid:
                 ctx.problem(None, f"cell {n} has no id: open and save the master in JupyterLab 4")
             elif cid in seen:
-                ctx.problem(cid, f"the id is used twice (cells must have unique ids); "
+                ctx.problem(cid, "the id is used twice (cells must have unique ids); "
                                  "change one of them")
             seen.add(cid)
         return nb

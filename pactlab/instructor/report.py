@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 from ..questions import Question
-from .results import _answer_text
 from .scoring import GradingRun
 
 
@@ -213,7 +212,8 @@ def write_report(run: GradingRun, folder: Path, paths: dict[str, Path] | None = 
             png = chart_lesson(lesson, info, folder / f"{lesson}.png")
             lines += [f"![Share of points earned per question in {lesson}]({png.name})", "",
                       f"*Share of the points earned on each question of {lesson}, by "
-                      f"{_n(info['n'], 'student')}: the lower the bar, the harder the question.*", ""]
+                      f"{_n(info['n'], 'student')}: the lower the bar, the harder the "
+                      "question.*", ""]
         lines += ["| Question | Type | Points | Answered | Difficulty | Item–rest r "
                   "| Upper–lower | Most chosen wrong answers |",
                   "|---|---|---:|---:|---:|---:|---:|---|"]

@@ -130,8 +130,8 @@ def parse_submission(raw: bytes, path: str, max_bytes: int = MAX_BYTES) -> Submi
         raise Rejected(f"malformed JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}; "
                        "the file was edited or damaged: ask for it again") from None
     except (ValueError, RecursionError) as exc:
-        raise Rejected(f"malformed JSON: {exc if isinstance(exc, ValueError) else 'nested too deeply'}"
-                       ) from None
+        reason = exc if isinstance(exc, ValueError) else "nested too deeply"
+        raise Rejected(f"malformed JSON: {reason}") from None
     sub = check_submission(data, path)
     for key in dict.fromkeys(repeated):
         where = "question" if key in sub.answers else "field"
