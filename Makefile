@@ -1,21 +1,24 @@
 # pactlab: the course's commands. Needs only Python 3.10+ (3.11 recommended) and make.
 #
-#   make lab        set up .venv/ (first time, or when pyproject.toml/constraints.txt change)
-#                   and open the course in JupyterLab
-#   make test       the same set-up, then every check (see "test" below); non-zero on failure
+#   make lab        set up .venv/ with the course and JupyterLab (first time, or when
+#                   pyproject.toml/constraints.txt change) and open the course in JupyterLab
+#   make test       add the test tools to .venv/, then every check (see "test" below);
+#                   non-zero on failure
 #   make notebooks  re-execute notebooks/ and solutions/, then regenerate exercises/
 #   make bench      the benchmarks (by hand; numbers go in README.md)
 #   make clean      remove caches and test artifacts (make distclean also removes .venv/)
 #
 # Variables: PYTHON=python3.11 (the Python that creates .venv), LAB_ARGS="--port 8890",
 # NBVAL_ARGS="-x" (replaces the default "-n 2 --dist loadfile"), CELL_TIMEOUT=120,
-# PACTLAB_BROWSER=/path/to/chromium.
+# PACTLAB_BROWSER=/path/to/chromium (else tools/find_browser.py finds or installs one).
 
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
-STAMP := $(VENV)/.installed
+# one stamp per extra: `make lab` installs [lab] (the course and JupyterLab), `make test` [test]
+STAMP_LAB := $(VENV)/.installed-lab
+STAMP_TEST := $(VENV)/.installed-test
 CONSTRAINTS := constraints.txt
 CELL_TIMEOUT ?= 120
 # two workers, each taking whole notebooks: about 25% faster than one on 2 cores (benchmarks/)
@@ -30,7 +33,7 @@ NBVAL_DIRS := $(if $(wildcard solutions/*.ipynb),solutions) $(if $(wildcard exer
 
 .DEFAULT_GOAL := help
 .NOTPARALLEL:
-.PHONY: help install lab test check test-unit test-notebooks test-browser \
+.PHONY: help install install-lab lab test check test-unit test-notebooks test-browser \
         notebooks bench clean distclean
 
 help:
@@ -41,9 +44,11 @@ help:
 	@echo "make clean      remove caches and artifacts (distclean: also .venv/)"
 
 # ---- set-up ---------------------------------------------------------------------------------
-install: $(STAMP)
+install: $(STAMP_TEST)
+install-lab: $(STAMP_LAB)
 
-$(STAMP): pyproject.toml $(CONSTRAINTS)
+# $(call venv_with,EXTRA): make .venv/ if needed, then install the course with that extra
+define venv_with
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 10))' 2>/dev/null || { \
 	  echo "pactlab needs Python 3.10 or newer, but '$(PYTHON)' is: $$($(PYTHON) --version 2>&1)."; \
 	  echo "Install Python 3.11 and run: make $(MAKECMDGOALS) PYTHON=python3.11"; exit 1; }
@@ -53,12 +58,19 @@ $(STAMP): pyproject.toml $(CONSTRAINTS)
 	    echo "Could not create $(VENV)/. On Debian/Ubuntu: sudo apt-get install python3-venv"; \
 	    exit 1; }; \
 	fi
-	@echo "Installing the course and its pinned dependencies into $(VENV)/ ..."
-	$(PY) -m pip install --quiet -e ".[test]" -c $(CONSTRAINTS)
+	@echo "Installing the course [$(1)] and its pinned dependencies into $(VENV)/ ..."
+	$(PY) -m pip install --quiet -e ".[$(1)]" -c $(CONSTRAINTS)
 	@touch $@
+endef
+
+$(STAMP_LAB): pyproject.toml $(CONSTRAINTS)
+	$(call venv_with,lab)
+
+$(STAMP_TEST): pyproject.toml $(CONSTRAINTS)
+	$(call venv_with,test)
 
 # ---- for students ---------------------------------------------------------------------------
-lab: $(STAMP)
+lab: $(STAMP_LAB)
 	@echo ""
 	@echo "Starting JupyterLab on notebooks/00_start_here.ipynb."
 	@echo "It opens in your browser; if not, open the address that starts with"
@@ -70,13 +82,13 @@ lab: $(STAMP)
 	  $(LAB_ARGS)
 
 # ---- tests ----------------------------------------------------------------------------------
-test: $(STAMP)
+test: $(STAMP_TEST)
 	@$(MAKE) --no-print-directory check test-unit test-notebooks test-browser
 	@echo ""
 	@if [ "$$PACTLAB_SKIP_BROWSER" = 1 ]; then echo "$(SKIP_BANNER)"; fi
 	@echo "make test: every stage passed."
 
-check: $(STAMP)
+check: $(STAMP_TEST)
 	@echo "== questions/ and exercises/ in sync with solutions/ (pactlab assign --check)"
 	$(BIN)/pactlab assign --check
 	@echo "== data tables (pactlab check-data)"
@@ -84,32 +96,35 @@ check: $(STAMP)
 	@echo "== docs/answer_key.md in sync with the master banks"
 	$(BIN)/pactlab answer-key --check
 
-test-unit: $(STAMP)
+test-unit: $(STAMP_TEST)
 	@echo "== unit tests"
 	$(PYTEST) -m "not browser"
 
 # One pytest process for all notebooks (nbformat's import and pytest's start are paid once):
 # strict on notebooks/ and solutions/; exercises/ are run lax (every cell must run with nothing
 # answered; only cells marked check-output are compared), which conftest.py arranges.
-test-notebooks: $(STAMP)
+test-notebooks: $(STAMP_TEST)
 	@echo "== nbval: strict on notebooks/ solutions/, lax on exercises/ (cell timeout $(CELL_TIMEOUT) s)"
 	$(NBVAL) --nbval notebooks $(NBVAL_DIRS)
 
 SKIP_BANNER := !!!!!!!! PACTLAB_SKIP_BROWSER=1: THE BROWSER TEST IS SKIPPED; widgets were NOT checked in a browser !!!!!!!!
 
-test-browser: $(STAMP)
+test-browser: $(STAMP_TEST)
 	@echo "== browser: JupyterLab in headless Chromium (screenshots in artifacts/browser/)"
-	@if [ "$$PACTLAB_SKIP_BROWSER" = 1 ]; then echo "$(SKIP_BANNER)"; fi
-	$(PYTEST) -m browser -rs tests/test_browser.py
+	@if [ "$$PACTLAB_SKIP_BROWSER" = 1 ]; then echo "$(SKIP_BANNER)"; \
+	  $(PYTEST) -m browser -rs tests/test_browser.py; \
+	else browser=$$($(PY) tools/find_browser.py --install) || exit 1; \
+	  echo "   browser: $$browser"; \
+	  PACTLAB_BROWSER="$$browser" $(PYTEST) -m browser -rs tests/test_browser.py; fi
 
 # ---- for maintainers ------------------------------------------------------------------------
-notebooks: $(STAMP)
+notebooks: $(STAMP_TEST)
 	$(BIN)/pactlab assign
 	$(PY) tools/execute_notebooks.py
 	$(BIN)/pactlab assign
 	$(BIN)/pactlab answer-key
 
-bench: $(STAMP)
+bench: $(STAMP_TEST)
 	@for script in benchmarks/bench_*.py; do \
 	  echo "== $$script"; $(PY) $$script || exit 1; echo; done
 

@@ -6,9 +6,11 @@ wrongly and then rightly by clicking (checking the feedback each time and the sa
 restarts the kernel, runs all again and checks that the answer was restored. A screenshot of each
 notebook goes to artifacts/browser/.
 
-The browser is Chromium (or Chrome), driven by Python Playwright; no browser is ever downloaded:
-- $PACTLAB_BROWSER names the executable (a path or a command on PATH), else /usr/bin/chromium;
-- with neither, the test fails and says how to install one;
+The browser is Chromium (or Chrome), driven by Python Playwright; this test installs nothing:
+- $PACTLAB_BROWSER names the executable (a path or a command on PATH), else the first Chromium or
+  Chrome that tools/find_browser.py finds (on PATH or at the usual places);
+- with none, the test fails and says how to install one (`make test-browser` runs
+  `tools/find_browser.py --install` first, which installs one where it can);
 - PACTLAB_SKIP_BROWSER=1 skips it, loudly (for machines that cannot have a browser).
 
 JupyterLab runs on a free loopback port, on a temporary copy of the course (PACTLAB_ROOT points
@@ -32,14 +34,16 @@ from pathlib import Path
 
 import pytest
 
+from tools import find_browser
+
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "artifacts" / "browser"
-DEFAULT_BROWSER = "/usr/bin/chromium"
 BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                 "--disable-background-networking", "--disable-component-update",
                 "--disable-sync", "--no-first-run", "--disable-quic"]
 INSTALL_HELP = (
-    "The browser test needs Chromium or Chrome and never downloads one.\n"
+    "The browser test needs Chromium or Chrome. `make test-browser` installs one if it can\n"
+    "(python tools/find_browser.py --install); else install one yourself:\n"
     "  Debian/Ubuntu (non-snap):  sudo apt-get install -y chromium\n"
     "  or point PACTLAB_BROWSER at an installed Chromium/Chrome executable, e.g.\n"
     "      PACTLAB_BROWSER=/usr/bin/google-chrome make test\n"
@@ -83,17 +87,16 @@ def notebook_plan(rel: str) -> tuple[str, list[str]]:
 # --------------------------------------------------------------------------------------------
 # Fixtures: the browser executable, the server, the browser
 def _browser_executable() -> str:
-    named = os.environ.get("PACTLAB_BROWSER")
-    if named:
-        found = shutil.which(named) or (named if Path(named).is_file() else None)
-        if not found:
-            pytest.fail(f"PACTLAB_BROWSER={named!r} is not an executable file or a command on "
-                        f"PATH.\n{INSTALL_HELP}", pytrace=False)
-        return found
-    if Path(DEFAULT_BROWSER).is_file():
-        return DEFAULT_BROWSER
-    pytest.fail(f"No browser found: PACTLAB_BROWSER is not set and {DEFAULT_BROWSER} does not "
-                f"exist.\n{INSTALL_HELP}", pytrace=False)
+    """$PACTLAB_BROWSER, else a Chromium or Chrome where tools/find_browser.py looks (`make
+    test-browser` runs that tool with --install first, so a missing browser is installed)."""
+    try:
+        found = find_browser.find()
+    except find_browser.BrowserError as exc:
+        pytest.fail(f"{exc}\n{INSTALL_HELP}", pytrace=False)
+    if not found:
+        pytest.fail(f"No browser found: PACTLAB_BROWSER is not set and no Chromium or Chrome is "
+                    f"on PATH or at the usual places.\n{INSTALL_HELP}", pytrace=False)
+    return found
 
 
 @pytest.fixture(scope="module")

@@ -1,8 +1,9 @@
 """The set-up files agree with each other, and the tests run in the environment they claim.
 
 - pyproject.toml (what the course needs), constraints.txt (the exact versions `make` and CI
-  install, with which the stored outputs were made) and environment.yml (the conda/Binder route)
-  list the same packages at the same versions;
+  install, with which the stored outputs were made), environment.yml (the students' conda/Binder
+  route: the course and JupyterLab, no test tools) and environment-dev.yml (the maintainers':
+  also the test tools) list the same packages at the same versions;
 - the installed versions are the pinned ones (on Python 3.11+, where the pins apply);
 - nbval's `python3` kernel is this Python, and no test can see a real student's answers;
 - CI runs what `make test` runs;
@@ -43,12 +44,14 @@ def load_toml(path: Path) -> dict:
         return tomllib.load(fh)
 
 
-def project_requirements() -> dict[str, Requirement]:
-    """Every requirement of pyproject.toml: dependencies and all optional extras."""
+def project_requirements(*extras: str) -> dict[str, Requirement]:
+    """The requirements of pyproject.toml: its dependencies and the given extras (all extras
+    when none is given)."""
     project = load_toml(ROOT / "pyproject.toml")["project"]
+    optional = project.get("optional-dependencies", {})
     reqs = list(project["dependencies"])
-    for extra in project.get("optional-dependencies", {}).values():
-        reqs.extend(extra)
+    for extra in extras or optional:
+        reqs.extend(optional[extra])
     out: dict[str, Requirement] = {}
     for text in reqs:
         req = Requirement(text)
@@ -77,10 +80,10 @@ def constraint_pins() -> dict[str, str]:
     return pins
 
 
-def environment_packages() -> tuple[dict, dict[str, str], list[str]]:
+def environment_packages(name: str) -> tuple[dict, dict[str, str], list[str]]:
     """(the parsed file, PyPI name -> version for every package but python and pip,
     the pip section's non-package lines)."""
-    env = yaml.safe_load((ROOT / "environment.yml").read_text("utf-8"))
+    env = yaml.safe_load((ROOT / name).read_text("utf-8"))
     packages: dict[str, str] = {}
     extra: list[str] = []
     for dep in env["dependencies"]:
@@ -92,16 +95,16 @@ def environment_packages() -> tuple[dict, dict[str, str], list[str]]:
                 req = Requirement(line)
                 specs = list(req.specifier)
                 assert len(specs) == 1 and specs[0].operator == "==", \
-                    f"environment.yml pip entry {line!r} is not an exact pin"
+                    f"{name} pip entry {line!r} is not an exact pin"
                 packages[canonicalize_name(req.name)] = specs[0].version
             continue
         m = re.fullmatch(r"([A-Za-z0-9_.-]+)\s*(==?)?\s*([^\s=<>!~*]*)", str(dep))
-        assert m, f"environment.yml: cannot read the entry {dep!r}"
-        name, version = m.group(1), m.group(3)
-        if name in ("python", "pip"):
+        assert m, f"{name}: cannot read the entry {dep!r}"
+        package, version = m.group(1), m.group(3)
+        if package in ("python", "pip"):
             continue
-        assert version, f"environment.yml: {name} has no exact version (write {name}=X.Y.Z)"
-        packages[canonicalize_name(CONDA_TO_PYPI.get(name, name))] = version
+        assert version, f"{name}: {package} has no exact version (write {package}=X.Y.Z)"
+        packages[canonicalize_name(CONDA_TO_PYPI.get(package, package))] = version
     return env, packages, extra
 
 
@@ -115,19 +118,38 @@ def test_constraints_pin_every_requirement_within_its_bounds():
             f"constraints.txt pins {req.name}=={pins[name]}, outside pyproject's {req.specifier}"
 
 
-def test_environment_yml_lists_the_same_pinned_packages():
-    env, packages, extra = environment_packages()
+# environment.yml: the students' environment (what Binder builds); environment-dev.yml: the
+# maintainers', with the test tools. Each lists its extras' packages at the pinned versions.
+ENVIRONMENTS = {"environment.yml": ("lab",),
+                "environment-dev.yml": ("lab", "instructor", "test")}
+
+
+@pytest.mark.parametrize("name", sorted(ENVIRONMENTS))
+def test_environment_files_list_the_same_pinned_packages(name):
+    env, packages, extra = environment_packages(name)
     pins = constraint_pins()
     assert env["channels"] == ["conda-forge"]
-    assert "python=3.11" in env["dependencies"], "environment.yml must ask for python=3.11"
-    assert "-e ." in extra, "environment.yml must install the course itself (pip: -e .)"
-    for name, req in project_requirements().items():
-        assert name in packages, f"{req.name} (pyproject.toml) is missing from environment.yml"
-    for name, version in packages.items():
-        assert name in pins, (f"environment.yml lists {name}, which constraints.txt does not pin "
-                              "(add it to pyproject.toml, or remove it)")
-        assert version == pins[name], (f"{name}: environment.yml has {version}, "
-                                       f"constraints.txt has {pins[name]}")
+    assert "python=3.11" in env["dependencies"], f"{name} must ask for python=3.11"
+    assert "-e ." in extra, f"{name} must install the course itself (pip: -e .)"
+    for package, req in project_requirements(*ENVIRONMENTS[name]).items():
+        assert package in packages, f"{req.name} (pyproject.toml) is missing from {name}"
+    for package, version in packages.items():
+        assert package in pins, (f"{name} lists {package}, which constraints.txt does not pin "
+                                 "(add it to pyproject.toml, or remove it)")
+        assert version == pins[package], (f"{package}: {name} has {version}, "
+                                          f"constraints.txt has {pins[package]}")
+
+
+def test_the_student_environment_has_no_test_tools():
+    student = project_requirements("lab")
+    tools = set(project_requirements("test")) - set(student)
+    assert {"pytest", "nbval", "playwright"} <= tools
+    _, packages, _ = environment_packages("environment.yml")
+    assert not tools & set(packages), (
+        f"environment.yml (what students and Binder install) lists the test tools "
+        f"{sorted(tools & set(packages))}: move them to environment-dev.yml")
+    env, _, _ = environment_packages("environment-dev.yml")
+    assert env["name"] != yaml.safe_load((ROOT / "environment.yml").read_text("utf-8"))["name"]
 
 
 @pytest.mark.skipif(sys.version_info < (3, 11),

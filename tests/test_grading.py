@@ -511,7 +511,7 @@ def test_report_item_statistics_and_chart(course, tmp_path):
     assert f"{scores.mean():.0%}" in row and f"{item['point_biserial']:+.2f}" in row
     wrong_a = int((scores == 0).sum())
     assert item["wrong"][0] == ("a", wrong_a)
-    assert f"a ('exercises/') ×{wrong_a}" in row
+    assert f"a ('notebooks/') ×{wrong_a}" in row
 
 
 def test_report_escapes_student_text(course, tmp_path):

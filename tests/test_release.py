@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -37,7 +38,11 @@ def test_practice_release_has_the_course_and_never_solutions(course, tmp_path, c
     assert all("secret" in q for q in bank["questions"])
     assert (out / "exercises" / f"{LESSON}.ipynb").read_bytes() == \
         (course / "exercises" / f"{LESSON}.ipynb").read_bytes()
-    assert "python -m pip install -e ." in (out / "RELEASE.md").read_text(encoding="utf-8")
+    readme = (out / "README.md").read_text(encoding="utf-8")
+    assert readme != (course / "README.md").read_text(encoding="utf-8")  # not the course's own
+    assert "make " not in readme and "Makefile" not in readme
+    assert ".venv/bin/python -m pip install -e \".[lab]\"" in readme
+    assert "README.md" in (out / "RELEASE.md").read_text(encoding="utf-8")
 
 
 def key_needles(course: Path, practice: Path) -> list[str]:
@@ -194,3 +199,60 @@ def test_released_bank_decodes_the_same_keys(course, tmp_path):
     theirs = json.loads((out / "questions" / f"{LESSON}.json").read_text(encoding="utf-8"))
     assert [decode_secret(q["secret"]) for q in ours["questions"]] == \
         [decode_secret(q["secret"]) for q in theirs["questions"]]
+
+
+def git(repo: Path, *args: str) -> str:
+    return subprocess.run(["git", "-C", str(repo), "-c", "user.name=Teacher",
+                           "-c", "user.email=teacher@example.org", *args],
+                          check=True, capture_output=True, text=True).stdout
+
+
+def test_release_into_a_git_working_tree_keeps_its_history(course, tmp_path):
+    """A teacher publishes every release to the same repository (for nbgitpuller): releasing
+    again updates the files and never touches .git, so no force-push is needed."""
+    repo = tmp_path / "published"
+    repo.mkdir()
+    git(repo, "init", "-q")
+    (repo / ".gitignore").write_text("*.pactlab.json\n", encoding="utf-8")
+    extra = course / "notebooks" / "extra_reading.md"
+    extra.write_text("Read this too.\n", encoding="utf-8")
+    release(repo)
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "first release")
+    first = git(repo, "rev-parse", "HEAD").strip()
+
+    extra.unlink()  # no longer part of the course
+    lesson = course / "notebooks" / f"{LESSON}.ipynb"
+    lesson.write_bytes(lesson.read_bytes().replace(b"Start here", b"Begin here"))
+    assert b"Begin here" in lesson.read_bytes()
+    release(repo)
+    assert (repo / ".git").is_dir() and (repo / ".gitignore").read_text(encoding="utf-8") == \
+        "*.pactlab.json\n"
+    assert git(repo, "rev-parse", "HEAD").strip() == first  # the history is still there
+    status = git(repo, "status", "--porcelain").splitlines()
+    assert sorted(status) == sorted([" D notebooks/extra_reading.md",
+                                     f" M notebooks/{LESSON}.ipynb"]), status
+    git(repo, "commit", "-q", "-a", "-m", "second release")
+    assert git(repo, "log", "--format=%s").split("\n")[:2] == ["second release", "first release"]
+    assert not (tmp_path / "published.partial").exists()
+    # the zip of a published release leaves the publisher's .git out
+    import zipfile
+
+    with zipfile.ZipFile(release(repo, make_zip=True)["zip"]) as zf:
+        assert not any("/.git" in name for name in zf.namelist())
+        assert f"published/notebooks/{LESSON}.ipynb" in zf.namelist()
+
+
+def test_release_into_an_empty_clone_and_refusal_of_other_work(course, tmp_path, capsys):
+    clone = tmp_path / "clone"
+    clone.mkdir()
+    git(clone, "init", "-q")
+    release(clone)  # nothing but .git: accepted
+    assert (clone / "RELEASE.md").is_file() and (clone / ".git" / "HEAD").is_file()
+    work = tmp_path / "work"
+    work.mkdir()
+    git(work, "init", "-q")
+    (work / "thesis.tex").write_text("mine", encoding="utf-8")
+    assert main(["release", "--out", str(work)]) == 2
+    assert "is not an earlier release" in capsys.readouterr().err
+    assert (work / "thesis.tex").read_text(encoding="utf-8") == "mine"

@@ -499,11 +499,12 @@ def assign(check: bool = False, root: Path | None = None) -> int:
 # --------------------------------------------------------------------------------------------
 # Release: the bundle students get.
 RELEASE_DIRS = ("notebooks", "exercises", "data", "binder", "constraints")
-RELEASE_FILES = ("pyproject.toml", "README.md", "environment.yml", "LICENSE", "LICENSE.md",
+RELEASE_FILES = ("pyproject.toml", "environment.yml", "LICENSE", "LICENSE.md",
                  "LICENSE.txt", "apt.txt", "postBuild", "runtime.txt")
 RELEASE_GLOBS = ("requirements*.txt", "constraints*.txt")
 SKIP_NAMES = {"__pycache__", ".ipynb_checkpoints", ".DS_Store"}
 RELEASE_MARKER = "RELEASE.md"
+RELEASE_README = "README.md"  # written for students by student_readme(), not the course's own
 ENCODED_SECRET = re.compile(re.escape(SECRET_PREFIX).encode() + rb"[A-Za-z0-9+/=]{12,}")
 
 
@@ -596,49 +597,125 @@ def scan_for_keys(bundle: Path, texts: list[tuple[str, bytes]],
     return found
 
 
-def release_text(assessment: bool, lessons: list[str]) -> str:
-    from .. import __version__
-
-    mode = ("an assessment release: it contains no answer keys. When you check an answer, it "
+def _release_mode(assessment: bool) -> str:
+    return ("an assessment release: it contains no answer keys. When you check an answer, it "
             "is saved and you are told that feedback comes after your instructor has graded the "
             "work" if assessment else
             "a practice release: every question gives feedback as soon as you check an answer")
+
+
+def release_text(assessment: bool, lessons: list[str]) -> str:
+    """RELEASE.md: what this bundle is (it also marks the folder as a release)."""
+    from .. import __version__
+
     return "\n".join([
         "# Course release",
         "",
-        f"The course on the June 2024 Putin–Kim summit and the Russia–DPRK treaty, version "
-        f"{__version__}. This is {mode}.",
+        f"Version {__version__} of the course, {_release_mode(assessment)}.",
+        "",
+        f"Lessons with questions: {', '.join(lessons) or 'none'}.",
+        "",
+        f"How to install and start it: see {RELEASE_README}.",
+        "",
+    ])
+
+
+def install_commands(constraints: bool) -> list[str]:
+    """The commands of the bundle's README that set it up and start it, one a line, for a
+    POSIX shell in the bundle's folder (the README gives the Windows spelling beside them)."""
+    pins = " -c constraints.txt" if constraints else ""
+    return ["python3 -m venv .venv",
+            f'.venv/bin/python -m pip install -e ".[lab]"{pins}',
+            ".venv/bin/jupyter lab notebooks/00_start_here.ipynb"]
+
+
+def student_readme(assessment: bool, lessons: list[str], constraints: bool,
+                   conda: bool) -> str:
+    """README.md of the bundle: for students, with instructions that work in the bundle."""
+    commands = install_commands(constraints)
+    windows = [c.replace(".venv/bin/", ".venv\\Scripts\\").replace("python3 -m", "py -m")
+               for c in commands]
+    lines = [
+        "# The Putin–Kim summit and the Russia–DPRK treaty: the course",
+        "",
+        "A course in Jupyter notebooks about the June 2024 summit in Pyongyang and the treaty "
+        "signed there. It needs no Python experience. This copy is "
+        f"{_release_mode(assessment)}.",
         "",
         "## What is here",
         "",
         "- `notebooks/`: the lessons. Start with `notebooks/00_start_here.ipynb`.",
-        "- `exercises/`: one exercise notebook per lesson.",
+        "- `exercises/`: one exercise notebook per lesson, to practise and hand in.",
         "- `data/`: the tables the lessons and exercises load.",
         "- `questions/`: the question banks the notebooks load.",
         "- `pactlab/`: the small Python package behind the questions and charts.",
         "",
         f"Lessons with questions: {', '.join(lessons) or 'none'}.",
         "",
-        "## How to start",
+        "## Start the course",
         "",
-        "With Python 3.10 or later, in this folder:",
+        "You need Python 3.10 or newer (3.11 is best). The first time, open a terminal in this "
+        "folder and run these three commands: the first two install the course and JupyterLab "
+        "into a folder `.venv/` here (a few minutes), the third opens the course in your "
+        "browser.",
         "",
-        "    python -m pip install -e .",
-        "    jupyter lab",
+        "```bash",
+        *commands,
+        "```",
         "",
-        "then open `notebooks/00_start_here.ipynb` and run it from the top.",
+        "On Windows (in PowerShell or the Command Prompt):",
         "",
-        "## How to hand in your work",
+        "```",
+        *windows,
+        "```",
         "",
-        "Your answers are saved as you go. When you have finished a notebook, press",
-        "**Export submission** in its progress box (it writes a file such as",
+        "Next time, only the last command is needed. If no browser opens, copy the address that "
+        "starts with `http://127.0.0.1:8888/lab` from the terminal into your browser. To stop, "
+        "press **Ctrl+C** twice in the terminal.",
+        "",
+    ]
+    if conda:
+        lines += [
+            "With conda instead: `conda env create -f environment.yml`, then "
+            "`conda activate pactlab` and `jupyter lab notebooks/00_start_here.ipynb`. The same "
+            "file lets Binder run the course in a browser with nothing to install.",
+            "",
+        ]
+    lines += [
+        "## Where your answers go, and how to hand them in",
+        "",
+        "Your answers are saved as you give them, and come back when you run a notebook again; "
+        "the progress box at the top of each notebook shows the file. When you have finished a "
+        "notebook, press **Export submission** in its progress box (it writes a file such as "
         "`01_summit__your_name.pactlab.json` next to the notebook), or run",
         "",
-        "    pactlab submit 01_summit --student \"your name\"",
+        "    .venv/bin/pactlab submit 01_summit --student \"your name\"",
         "",
         "and hand the `.pactlab.json` file to your instructor.",
         "",
-    ])
+    ]
+    return "\n".join(lines)
+
+
+def _is_publishers(entry: Path) -> bool:
+    """Top-level entries of a release folder that a release never writes and never removes: the
+    publisher's own `.git`, `.github`, `.gitignore` and other dot-files."""
+    return entry.name.startswith(".")
+
+
+def _replace_contents(new: Path, out: Path) -> None:
+    """Give `out` the contents of `new` (then removed): every release file is replaced, files no
+    longer part of the release go, and the publisher's dot-files (`.git` first) stay."""
+    for entry in sorted(out.iterdir()):
+        if _is_publishers(entry):
+            continue
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry)
+        else:
+            entry.unlink()
+    for entry in sorted(new.iterdir()):
+        entry.rename(out / entry.name)
+    new.rmdir()
 
 
 def release(out: Path, assessment: bool = False, root: Path | None = None,
@@ -653,10 +730,12 @@ def release(out: Path, assessment: bool = False, root: Path | None = None,
         if out == root / forbidden or root / forbidden in out.parents:
             raise ValueError(f"--out {out} is inside the course's {forbidden}/ folder: choose "
                              "another folder, for example release/")
-    if out.exists() and (not out.is_dir() or (any(out.iterdir())
-                                              and not (out / RELEASE_MARKER).exists())):
+    if out.exists() and (not out.is_dir() or (
+            any(not _is_publishers(entry) for entry in out.iterdir())
+            and not (out / RELEASE_MARKER).exists())):
         raise ValueError(f"{out} exists and is not an earlier release (no {RELEASE_MARKER}): "
-                         "choose an empty or new folder; nothing was written")
+                         "choose an empty or new folder, or a git working tree that holds "
+                         "nothing but .git and dot-files; nothing was written")
     stale = build_banks(root, check=True)
     stale += build_exercises(root, check=True)[0]
     if stale:
@@ -690,6 +769,9 @@ def release(out: Path, assessment: bool = False, root: Path | None = None,
                 shutil.copyfile(path, partial / path.name)
         (partial / RELEASE_MARKER).write_text(release_text(assessment, lessons),
                                               encoding="utf-8")
+        (partial / RELEASE_README).write_text(student_readme(
+            assessment, lessons, constraints=(partial / "constraints.txt").is_file(),
+            conda=(partial / "environment.yml").is_file()), encoding="utf-8")
         if assessment:
             leaks = scan_for_keys(partial, *key_needles(root))
             if leaks:
@@ -699,8 +781,9 @@ def release(out: Path, assessment: bool = False, root: Path | None = None,
         shutil.rmtree(partial, ignore_errors=True)
         raise
     if out.exists():
-        shutil.rmtree(out)
-    partial.rename(out)
+        _replace_contents(partial, out)
+    else:
+        partial.rename(out)
     summary = {"out": out, "assessment": assessment, "lessons": lessons, "counts": counts}
     if make_zip:
         summary["zip"] = write_zip(out)
@@ -708,12 +791,14 @@ def release(out: Path, assessment: bool = False, root: Path | None = None,
 
 
 def write_zip(folder: Path) -> Path:
-    """`folder.zip`, with fixed timestamps and sorted entries (same bundle, same bytes)."""
+    """`folder.zip`, with fixed timestamps and sorted entries (same bundle, same bytes); the
+    publisher's top-level dot-files (`.git`...) are left out."""
     import zipfile
 
     target = folder.with_name(folder.name + ".zip")
     with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zf:
-        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        for path in sorted(p for p in folder.rglob("*") if p.is_file()
+                           and not _is_publishers(folder / p.relative_to(folder).parts[0])):
             info = zipfile.ZipInfo(f"{folder.name}/{path.relative_to(folder).as_posix()}",
                                    date_time=(2024, 6, 19, 0, 0, 0))
             info.compress_type = zipfile.ZIP_DEFLATED

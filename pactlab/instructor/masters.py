@@ -99,7 +99,12 @@ def _schema(path: str) -> dict:
 
 
 def read_master(path: Path) -> dict:
-    import yaml
+    try:
+        import yaml
+    except ImportError:
+        raise ValueError(f"{path}: reading master banks needs PyYAML, one of the instructor "
+                         "tools' dependencies: pip install -e \".[instructor]\" (or make "
+                         "test)") from None
 
     try:
         with open(path, encoding="utf-8") as fh:
