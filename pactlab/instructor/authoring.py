@@ -36,7 +36,6 @@ import html as _html
 import json
 import re
 import shutil
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -476,24 +475,26 @@ def build_exercises(root: Path | None = None, check: bool = False) -> tuple[list
     return problems, notes
 
 
-def assign(check: bool = False, root: Path | None = None) -> int:
-    """`pactlab assign [--check]`: questions/ and exercises/ from solutions/."""
+@dataclass
+class Assigned:
+    """What `assign` did: a note per file written, a problem per file out of date or wrong."""
+
+    notes: list[str]
+    problems: list[str]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def assign(check: bool = False, root: Path | None = None) -> Assigned:
+    """questions/ and exercises/ from solutions/ (with check, write nothing and report what is
+    out of date)."""
     root = root or course_root()
     notes: list[str] = []
     problems = build_banks(root, check=check, notes=notes)
     ex_problems, ex_notes = build_exercises(root, check=check)
-    problems += ex_problems
-    notes += ex_notes
-    for note in notes:
-        print(note)
-    for p in problems:
-        print(p, file=sys.stderr)
-    if not problems:
-        if check:
-            print("questions/ and exercises/ are in sync with solutions/")
-        elif not notes:
-            print("questions/ and exercises/ were already up to date")
-    return 1 if problems else 0
+    return Assigned(notes + ex_notes, problems + ex_problems)
 
 
 # --------------------------------------------------------------------------------------------
@@ -805,17 +806,3 @@ def write_zip(folder: Path) -> Path:
             info.external_attr = 0o644 << 16
             zf.writestr(info, path.read_bytes())
     return target
-
-
-def release_cli(args) -> int:
-    """`pactlab release --out DIR [--assessment] [--zip]`."""
-    summary = release(Path(args.out), assessment=args.assessment,
-                      make_zip=getattr(args, "zip", False))
-    kind = "assessment (no answer keys)" if summary["assessment"] else "practice (with feedback)"
-    counts = ", ".join(f"{k}/ {v} files" for k, v in summary["counts"].items())
-    print(f"Wrote the {kind} release to {summary['out']}: {counts}.")
-    if "zip" in summary:
-        print(f"Wrote {summary['zip']}.")
-    if summary["assessment"]:
-        print("Checked: no file of the bundle contains an answer key, explanation or feedback.")
-    return 0

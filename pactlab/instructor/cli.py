@@ -106,7 +106,17 @@ def grade_cli(args) -> int:
 def _assign(args) -> int:
     from .authoring import assign
 
-    return assign(check=args.check)
+    done = assign(check=args.check)
+    for note in done.notes:
+        print(note)
+    for problem in done.problems:
+        print(problem, file=sys.stderr)
+    if done.ok:
+        if args.check:
+            print("questions/ and exercises/ are in sync with solutions/")
+        elif not done.notes:
+            print("questions/ and exercises/ were already up to date")
+    return 0 if done.ok else 1
 
 
 def _check_data(args) -> int:
@@ -116,9 +126,19 @@ def _check_data(args) -> int:
 
 
 def _release(args) -> int:
-    from .authoring import release_cli
+    from .authoring import release
 
-    return release_cli(args)
+    summary = release(Path(args.out), assessment=args.assessment,
+                      make_zip=getattr(args, "zip", False))
+    kind = "assessment (no answer keys)" if summary["assessment"] else "practice (with feedback)"
+    counts = ", ".join(f"{k}/ {v} files" for k, v in summary["counts"].items())
+    print(f"Wrote the {kind} release to {term(summary['out'])}: {counts}.")
+    if "zip" in summary:
+        print(f"Wrote {term(summary['zip'])}.")
+    if summary["assessment"]:
+        print("Checked: no graded exercise question's key, explanation or feedback is in any "
+              "file of the bundle.")
+    return 0
 
 
 def _submit(args) -> int:
