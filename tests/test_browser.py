@@ -3,8 +3,9 @@
 For notebooks/00_start_here.ipynb and every exercises/*.ipynb this test opens the notebook, runs
 all cells, checks that every question widget rendered, answers the first single-choice question
 wrongly and then rightly by clicking (checking the feedback each time and the saved file),
-restarts the kernel, runs all again and checks that the answer was restored. A screenshot of each
-notebook goes to artifacts/browser/.
+restarts the kernel, runs all again and checks that the answer was restored. Then lesson 1 and
+its exercise set are opened in two tabs (two kernels, one answers file) and answered in both.
+A screenshot of each notebook goes to artifacts/browser/.
 
 The browser is Chromium (or Chrome), driven by Python Playwright; this test installs nothing:
 - $PACTLAB_BROWSER names the executable (a path or a command on PATH), else the first Chromium or
@@ -391,4 +392,48 @@ def test_notebook_in_jupyterlab(rel, lab, browser):
     finally:
         if console:
             (ARTIFACTS / f"{name}-console.log").write_text("\n".join(console) + "\n", "utf-8")
+        context.close()
+
+
+def open_and_run(context, lab, rel: str):
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    page.goto(f"{lab.url}/doc/tree/{rel}")
+    page.wait_for_function("() => window.jupyterapp && window.jupyterapp.shell.currentWidget"
+                           " && window.jupyterapp.shell.currentWidget.sessionContext")
+    wait_idle(page)
+    command(page, "notebook:clear-all-cell-outputs")
+    command(page, "notebook:run-all-cells")
+    wait_all_ran(page, rel)
+    return page
+
+
+def answer_choice_by_clicking(page, question, value: str) -> None:
+    from playwright.sync_api import expect
+
+    widget = question_widget(page, question.id)
+    widget.get_by_role("radio", name=strip_marks(question.options[value]), exact=True).check()
+    widget.get_by_role("button", name="Check", exact=True).click()
+    expect(widget.locator(".pactlab-feedback")).to_be_visible()
+
+
+def test_a_lesson_and_its_exercises_in_two_tabs_keep_both_answers(lab, browser):
+    """Two tabs, two kernels, one answers file: an answer in each tab, both saved."""
+    from pactlab.bank import load_bank
+
+    bank = load_bank("01_summit", root=lab.course)
+    in_lesson = next(q for q in bank.part("lesson") if q.kind == "choice" and q.part == "lesson")
+    in_exercises = next(q for q in bank.part("exercises")
+                        if q.kind == "choice" and q.part == "exercises")
+    context = browser.new_context(viewport={"width": 1366, "height": 768})
+    try:
+        exercises = open_and_run(context, lab, "exercises/01_summit.ipynb")
+        lesson = open_and_run(context, lab, "notebooks/01_summit.ipynb")
+        answer_choice_by_clicking(exercises, in_exercises, in_exercises.key)
+        answer_choice_by_clicking(lesson, in_lesson, in_lesson.key)
+        saved = json.loads((lab.answers / STUDENT / "01_summit.json").read_text("utf-8"))
+        assert saved["answers"][in_exercises.id]["answer"] == in_exercises.key
+        assert saved["answers"][in_lesson.id]["answer"] == in_lesson.key
+        screenshot(lesson, "two-tabs__lesson")
+    finally:
         context.close()
