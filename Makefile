@@ -95,6 +95,8 @@ check: $(STAMP_TEST)
 	$(BIN)/pactlab check-data
 	@echo "== docs/answer_key.md in sync with the master banks"
 	$(BIN)/pactlab answer-key --check
+	@echo "== lint (ruff, configured in pyproject.toml)"
+	$(BIN)/ruff check .
 
 test-unit: $(STAMP_TEST)
 	@echo "== unit tests"

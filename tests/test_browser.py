@@ -351,7 +351,7 @@ def test_notebook_in_jupyterlab(rel, lab, browser):
             wrong = next(k for k in choice.options if k != key)
             widget = question_widget(page, choice.id)
 
-            # 2. a wrong answer, by clicking: the "not quite" feedback, with what that option mixes up
+            # 2. a wrong answer, by clicking: "not quite", with what that option mixes up
             widget.get_by_role("radio", name=strip_marks(choice.options[wrong]), exact=True).check()
             widget.get_by_role("button", name="Check", exact=True).click()
             feedback = widget.locator(".pactlab-feedback")
