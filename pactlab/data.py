@@ -131,6 +131,7 @@ class _Field:
     item_enum: tuple | None
     empty_when: dict | None        # {other column: [raw values that allow this one to be empty]}
     max_words: int | None
+    max_length: int | None         # characters (Table Schema's maxLength)
     substring_of: str | None
     true_before: tuple | None      # (date column, date)
     foreign: tuple | None          # (resource, column): each list item must be a value of that column
@@ -176,6 +177,7 @@ def _build_field(raw: dict, foreign: dict) -> _Field:
         uri=raw.get("format") == "uri", separator=raw.get("x-separator"),
         item_enum=tuple(raw["x-itemEnum"]) if "x-itemEnum" in raw else None,
         empty_when=raw.get("x-emptyWhen"), max_words=raw.get("x-maxWords"),
+        max_length=cons.get("maxLength"),
         substring_of=raw.get("x-substringOf"),
         true_before=(trueb["field"], _dt.date.fromisoformat(trueb["date"])) if trueb else None,
         foreign=foreign.get(raw["name"]),
@@ -524,6 +526,9 @@ def _cell_problem(field: _Field, value: str, cells, col, refs, texts):
     if field.max_words is not None and len(value.split()) > field.max_words:
         return (f"too long ({len(value.split())} words):", value,
                 f"at most {field.max_words} words (shorten the quote with … or move it to summary)")
+    if field.max_length is not None and len(value) > field.max_length:
+        return (f"too long ({len(value)} characters):", value,
+                f"at most {field.max_length} characters")
     if field.substring_of is not None:
         return _substring_problem(field, value, texts)
     return None

@@ -9,6 +9,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
 from pactlab import charts, data  # noqa: E402
@@ -73,3 +74,44 @@ def test_chart_modules_never_import_instructor_tools(path):
     names = imported(path)
     assert not sorted(n for n in names if n.startswith("pactlab.instructor")), path.name
     assert not sorted(n for n in names if n.split(".")[0] in FORBIDDEN), path.name
+
+
+def _ytick_labels(fig) -> list[str]:
+    return [t.get_text() for t in fig.axes[0].get_yticklabels()]
+
+
+def test_the_visit_chart_labels_rows_with_the_short_label_column():
+    timeline = data.timeline()
+    labels = _ytick_labels(charts.visit_hours(timeline))
+    welcome = timeline["event"].str.startswith("Official welcome ceremony")
+    assert timeline.loc[welcome, "short_label"].iloc[0] in labels
+    changed = timeline.copy()
+    changed.loc[welcome, "short_label"] = "A label from the data"
+    assert "A label from the data" in _ytick_labels(charts.visit_hours(changed))
+    changed.loc[welcome, "short_label"] = pd.NA    # empty: the start of the event text, shortened
+    fallback = charts.summit_label(timeline.loc[welcome, "event"].iloc[0])
+    assert fallback.startswith("Official welcome ceremony") and len(fallback) <= 44
+    assert fallback in _ytick_labels(charts.visit_hours(changed))
+
+
+def test_the_visit_chart_title_comes_from_the_timeline():
+    timeline = data.timeline()
+    assert charts.visit_hours(timeline).axes[0].get_title(loc="left") == \
+        "Putin's visit: landed at 02:22, welcomed at noon,\nleft around midnight"
+    changed = timeline.copy()
+    landing = changed["event"].str.startswith("Putin's plane lands")
+    changed.loc[landing, "time_local"] = "03:05"
+    assert "landed at 03:05," in charts.visit_hours(changed).axes[0].get_title(loc="left")
+
+
+def test_the_treaty_chart_marks_the_meetings_the_timeline_marks():
+    def diamonds(fig):
+        return [line for line in fig.axes[0].get_lines() if line.get_marker() == "D"]
+
+    timeline = data.timeline()
+    assert len(diamonds(charts.treaty_chain(timeline))) == int(timeline["leaders_meet"].sum()) == 7
+    changed = timeline.copy()
+    changed.loc[changed["date"] == "2019-04-25", "leaders_meet"] = pd.NA
+    fig = charts.treaty_chain(changed)
+    assert len(diamonds(fig)) == 6
+    assert not any("2019" in t.get_text() for t in fig.axes[0].texts)

@@ -192,6 +192,20 @@ def test_unparseable_and_out_of_range_dates(root):
     assert "expected a date between 1945-01-01 and 2026-12-31" in text
 
 
+
+def test_short_labels_and_meeting_markers(root):
+    edit(root, "timeline.csv", "placeholder event 2,treaty,Russia;DPRK,fixture-a;fixture-b,single_source,,,",
+         "placeholder event 2,treaty,Russia;DPRK,fixture-a;fixture-b,single_source,,Fixture label,true")
+    assert data.validate(root) == []
+    timeline = data.timeline(root)
+    assert timeline["short_label"].iloc[1] == "Fixture label" and pd.isna(timeline["short_label"].iloc[0])
+    assert timeline["leaders_meet"].tolist()[1] is True and pd.isna(timeline["leaders_meet"].iloc[0])
+    edit(root, "timeline.csv", ",Fixture label,true", ",A label much longer than a chart row has room for: x,yes")
+    found = {(p.file, p.line, p.column, p.issue) for p in data.validate(root)}
+    assert found == {("data/timeline.csv", 4, "short_label", "too long (52 characters):"),
+                     ("data/timeline.csv", 4, "leaders_meet", "not a boolean:")}
+    assert "expected at most 48 characters" in message(root)
+
 def test_dangling_source_ids(root):
     edit(root, "timeline.csv", "fixture-a;fixture-b", "fixture-a;fixture-bb;fixture-zz")
     edit(root, "case_signals.csv", "case-article;fixture-c", "case-articel;fixture-c")
@@ -324,7 +338,7 @@ def test_broken_datapackage(root):
 
 
 def test_long_problem_lists_are_capped_in_the_message(root):
-    rows = "".join(f"2024-06-19,,,fixture row {n},nonsense,US,fixture-a,confirmed,\n" for n in range(60))
+    rows = "".join(f"2024-06-19,,,fixture row {n},nonsense,US,fixture-a,confirmed,,,\n" for n in range(60))
     with open(root / "data" / "timeline.csv", "a", encoding="utf-8", newline="") as fh:
         fh.write(rows)
     with pytest.raises(data.DataError) as info:

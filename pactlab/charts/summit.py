@@ -10,52 +10,27 @@ from __future__ import annotations
 from .style import ACTOR_COLOURS, OKABE_ITO, finish, new_figure
 
 
-# Short labels for events of the summit and the ratification, matched on how the event text of
-# data/timeline.csv begins; any other event gets the start of its own text, shortened.
-_L1_SHORT_LABELS = (
-    ("Putin's plane lands", "Putin lands; Kim greets him at the airport"),
-    ("The Kremlin announces Putin's arrival", "Kremlin announces the arrival"),
-    ("Official welcome ceremony", "Welcome ceremony, Kim Il Sung Square"),
-    ("Talks with delegations", "Talks with delegations (about 1.5 h)"),
-    ("One-on-one talks", "One-on-one talks (about 2 h)"),
-    ("Putin and Kim sign the Treaty", "Treaty signed"),
-    ("Two intergovernmental agreements", "Two intergovernmental agreements signed"),
-    ("The leaders make joint press statements", "Joint press statements"),
-    ("Kim personally awards Putin", "Kim awards Putin the Order of Kim Il Sung"),
-    ("The leaders exchange gifts", "Gifts exchanged"),
-    ("Putin and Kim lay a wreath", "Wreath at the Liberation Tower"),
-    ("Putin visits the Russian Orthodox", "Putin visits the Orthodox church"),
-    ("The programme also includes", "Garden stroll, reception, gala concert"),
-    ("Putin leaves Pyongyang for Vietnam", "Putin leaves for Vietnam"),
-    ("Putin lands in Hanoi", "Putin lands in Hanoi"),
-    ("KCNA publishes the treaty", "KCNA publishes the treaty text"),
-    ("Putin submits the treaty", "Putin submits it to the State Duma"),
-    ("Duma International Affairs Committee", "Slutsky: relations at 'alliance' level"),
-    ("The State Duma ratifies", "State Duma ratifies, 397 to 0"),
-    ("Foreign Ministry spokeswoman Zakharova says the treaty is of indefinite",
-     "Zakharova: in force on exchange"),
-    ("The Federation Council approves", "Federation Council approves"),
-    ("Putin signs the federal law", "Putin signs the ratification law"),
-    ("Kim Jong Un signs a decree", "Kim signs the ratification decree"),
-    ("Instruments of ratification are exchanged", "Instruments exchanged in Moscow"),
-    ("The treaty enters into force", "Treaty enters into force"),
-)
-
 # UTC offsets of the places in the visit (the time_local column is local to `place`).
 _L1_UTC_OFFSETS = {"Pyongyang": 9, "Moscow": 3, "Hanoi": 7}
 _L1_APPROX_TIMES = {"around noon": 12.0, "around midnight": 24.0}
 
 
-def summit_label(event: str, width: int = 44) -> str:
-    """A short label for an event of data/timeline.csv (for chart rows)."""
+def summit_label(event: str, short_label=None, width: int = 44) -> str:
+    """A chart row's label for an event of data/timeline.csv: its short_label when it has one,
+    else the start of the event text, shortened."""
     import re
     import textwrap
 
-    for start, label in _L1_SHORT_LABELS:
-        if str(event).startswith(start):
-            return label
+    if isinstance(short_label, str) and short_label.strip():
+        return short_label
     first = re.split(r"(?<=[a-z)])[.:;](?:\s|$)| \(", str(event), maxsplit=1)[0]
     return textwrap.shorten(first, width=width, placeholder="…")
+
+
+def _l1_labels(rows) -> list[str]:
+    """The row labels of `rows` (a slice of the timeline), top to bottom."""
+    shorts = rows["short_label"] if "short_label" in rows else [None] * len(rows)
+    return [summit_label(event, short) for event, short in zip(rows["event"], shorts)]
 
 
 def _l1_rows(timeline, date: str, contains: str | None = None):
@@ -106,11 +81,12 @@ def treaty_chain(timeline):
     ax.annotate("mutual assistance\nif attacked (Art. 4) →", (signed["date"], 1),
                 xytext=(-6, 0), textcoords="offset points", ha="right", va="center", fontsize=9)
     # leaders' meetings: the early cluster labelled above, the recent cluster below
-    meetings = ["2000-07-19", "2001-08-04", "2002-08-23", "2019-04-25", "2023-09-13",
-                "2024-06-19", "2025-09-03"]
+    meetings = timeline[timeline["leaders_meet"].fillna(False).astype(bool)]
+    if meetings.empty:
+        raise ValueError("timeline has no row with leaders_meet true; the lesson 1 treaty chart "
+                         "marks the leaders' meetings (see data/timeline.csv)")
     labels = []
-    for day in meetings:
-        row = _l1_rows(timeline, day)
+    for _, row in meetings.sort_values("date", kind="stable").iterrows():
         place = str(row["place"]).split(",")[0].replace(" Cosmodrome", "")
         ax.plot(row["date"], 0, marker="D", color=OKABE_ITO["black"], markersize=6)
         labels.append((row["date"], f"{place} {row['date'].year}"))
@@ -153,6 +129,22 @@ def _l1_utc_offset(row) -> int:
             return offset
     raise ValueError(f"cannot tell the time zone of the timeline row {row['date']:%Y-%m-%d} "
                      f"{row['time_local']}: say it in its note (e.g. 'Pyongyang time')")
+
+
+def _l1_visit_title(rows, hours, exact) -> str:
+    """The visit chart's message, from the rows it draws: the arrival (its first timed event in
+    Pyongyang), the welcome (the next one) and the departure (the last event there)."""
+    def when(h, is_exact):
+        words = {12 * 60: "noon", 24 * 60: "midnight"}.get(int(round(h * 60)))
+        text = words or _l1_clock(h).split("\n")[0]
+        return ("at " if is_exact else "around ") + text
+
+    there = [(h, e) for h, e, place in zip(hours, exact, rows["place"])
+             if h is not None and str(place).startswith("Pyongyang")]
+    (landed, landed_exact), (welcomed, welcomed_exact), (left, left_exact) = \
+        there[0], there[1], max(there, key=lambda pair: pair[0])
+    return (f"Putin's visit: landed {when(landed, landed_exact)}, welcomed "
+            f"{when(welcomed, welcomed_exact)},\nleft {when(left, left_exact)}")
 
 
 def visit_hours(timeline):
@@ -210,7 +202,7 @@ def visit_hours(timeline):
                 "no time of day reported for these events", ha="center", va="center",
                 fontsize=8.5, color="#444444", style="italic",
                 bbox={"facecolor": "white", "edgecolor": "none", "pad": 1.5})
-    ax.set_yticks(range(n - 1, -1, -1), [summit_label(e) for e in rows["event"]], fontsize=9)
+    ax.set_yticks(range(n - 1, -1, -1), _l1_labels(rows), fontsize=9)
     ax.tick_params(axis="y", length=0)
     ax.spines["left"].set_visible(False)
     ax.set_xticks(range(0, 31, 6), [_l1_clock(t) for t in range(0, 31, 6)], fontsize=8.5)
@@ -223,7 +215,7 @@ def visit_hours(timeline):
     top.set_xticks(range(-6, 25, 6), [_l1_clock(t, with_day=(t == -6)) for t in range(-6, 25, 6)],
                    fontsize=8)
     top.set_xlabel("Moscow time (UTC+3)", fontsize=9)
-    return finish(fig, ax, "Putin's visit: landed at 02:22, welcomed at noon,\nleft around midnight",
+    return finish(fig, ax, _l1_visit_title(rows, hours, exact),
                   xlabel="Pyongyang time (UTC+9), 19–20 June 2024")
 
 
@@ -245,7 +237,7 @@ def ratification_days(steps):
         ax.plot(row["date"], y, marker="o", markersize=8, color=colour)
         ax.annotate(f"{row['date'].day} {row['date']:%b}", (row["date"], y), xytext=(7, 0),
                     textcoords="offset points", va="center", fontsize=8.5)
-    ax.set_yticks(range(n - 1, -1, -1), [summit_label(e) for e in steps["event"]], fontsize=9)
+    ax.set_yticks(range(n - 1, -1, -1), _l1_labels(steps), fontsize=9)
     ax.tick_params(axis="y", length=0)
     ax.spines["left"].set_visible(False)
     ax.axvspan(first, start_ratification, color="#f2f2f2", zorder=0)
