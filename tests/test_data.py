@@ -465,3 +465,27 @@ def test_real_sources_for_every_table():
         cited = data.sources_for(frame, REPO)
         ids = {i for ids in frame["source_ids"] for i in ids}
         assert set(cited["source_id"]) == ids and ids <= known, name
+
+
+def test_the_instructor_check_data_command_prints_and_returns_the_exit_code(root, capsys):
+    import argparse
+
+    from pactlab.instructor.check_data import check_data_cli
+
+    args = argparse.Namespace(root=str(root))
+    assert check_data_cli(args) == 0
+    out, err = capsys.readouterr()
+    assert "All 8 tables valid, and case_article.txt is unchanged." in out and err == ""
+    assert run_cli(root, capsys)[1] == out            # the same as `pactlab check-data` prints
+    edit(root, "timeline.csv", ",summit,", ",summmit,")
+    assert check_data_cli(args) == 1
+    out, err = capsys.readouterr()
+    assert out == "" and "data/timeline.csv, line 2, column 'phase'" in err
+
+
+def test_validation_and_loading_live_apart():
+    from pactlab import datacheck
+    from test_structure import imported
+
+    assert data.validate is datacheck.validate and data.DataError is datacheck.DataError
+    assert not {"pandas", "pactlab.data"} & imported(Path(datacheck.__file__))   # checks, never loads
