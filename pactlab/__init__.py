@@ -8,7 +8,7 @@ no processes or threads, so it runs unchanged in the browser edition):
     pactlab.submission  the submission format: what the Export button and `pactlab submit` write
     pactlab.widgets     the ipywidgets view of each question type, and the progress box
     pactlab.lesson      `start()`: what a notebook's setup cell calls
-    pactlab.data        loading and validating the course's CSV tables
+    pactlab.data        loading the course's CSV tables (checked by pactlab.datacheck)
     pactlab.charts      the course's matplotlib charts
 
 Instructor tools (`pactlab.instructor`, the `pactlab` command; extra dependencies: PyYAML,

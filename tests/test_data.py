@@ -192,6 +192,20 @@ def test_unparseable_and_out_of_range_dates(root):
     assert "expected a date between 1945-01-01 and 2026-12-31" in text
 
 
+
+def test_short_labels_and_meeting_markers(root):
+    edit(root, "timeline.csv", "placeholder event 2,treaty,Russia;DPRK,fixture-a;fixture-b,single_source,,,",
+         "placeholder event 2,treaty,Russia;DPRK,fixture-a;fixture-b,single_source,,Fixture label,true")
+    assert data.validate(root) == []
+    timeline = data.timeline(root)
+    assert timeline["short_label"].iloc[1] == "Fixture label" and pd.isna(timeline["short_label"].iloc[0])
+    assert timeline["leaders_meet"].tolist()[1] is True and pd.isna(timeline["leaders_meet"].iloc[0])
+    edit(root, "timeline.csv", ",Fixture label,true", ",A label much longer than a chart row has room for: x,yes")
+    found = {(p.file, p.line, p.column, p.issue) for p in data.validate(root)}
+    assert found == {("data/timeline.csv", 4, "short_label", "too long (52 characters):"),
+                     ("data/timeline.csv", 4, "leaders_meet", "not a boolean:")}
+    assert "expected at most 48 characters" in message(root)
+
 def test_dangling_source_ids(root):
     edit(root, "timeline.csv", "fixture-a;fixture-b", "fixture-a;fixture-bb;fixture-zz")
     edit(root, "case_signals.csv", "case-article;fixture-c", "case-articel;fixture-c")
@@ -324,7 +338,7 @@ def test_broken_datapackage(root):
 
 
 def test_long_problem_lists_are_capped_in_the_message(root):
-    rows = "".join(f"2024-06-19,,,fixture row {n},nonsense,US,fixture-a,confirmed,\n" for n in range(60))
+    rows = "".join(f"2024-06-19,,,fixture row {n},nonsense,US,fixture-a,confirmed,,,\n" for n in range(60))
     with open(root / "data" / "timeline.csv", "a", encoding="utf-8", newline="") as fh:
         fh.write(rows)
     with pytest.raises(data.DataError) as info:
@@ -451,3 +465,27 @@ def test_real_sources_for_every_table():
         cited = data.sources_for(frame, REPO)
         ids = {i for ids in frame["source_ids"] for i in ids}
         assert set(cited["source_id"]) == ids and ids <= known, name
+
+
+def test_the_instructor_check_data_command_prints_and_returns_the_exit_code(root, capsys):
+    import argparse
+
+    from pactlab.instructor.check_data import check_data_cli
+
+    args = argparse.Namespace(root=str(root))
+    assert check_data_cli(args) == 0
+    out, err = capsys.readouterr()
+    assert "All 8 tables valid, and case_article.txt is unchanged." in out and err == ""
+    assert run_cli(root, capsys)[1] == out            # the same as `pactlab check-data` prints
+    edit(root, "timeline.csv", ",summit,", ",summmit,")
+    assert check_data_cli(args) == 1
+    out, err = capsys.readouterr()
+    assert out == "" and "data/timeline.csv, line 2, column 'phase'" in err
+
+
+def test_validation_and_loading_live_apart():
+    from pactlab import datacheck
+    from test_structure import imported
+
+    assert data.validate is datacheck.validate and data.DataError is datacheck.DataError
+    assert not {"pandas", "pactlab.data"} & imported(Path(datacheck.__file__))   # checks, never loads
