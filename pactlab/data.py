@@ -19,16 +19,16 @@ time, so an edited CSV is picked up without restarting the kernel; each call ret
 from __future__ import annotations
 
 from functools import lru_cache
-from pathlib import Path
 
 from .datacheck import (MAX_LISTED, PACKAGE_FILE, DataError, Problem, _Checked, _checked,
                         _Field, _package, _rel, _Resource, _resolve, _stamp_of, _suggest, _text,
                         data_dir, format_problems, table_names, validate)
 
 __all__ = [
-    "DataError", "Problem", "format_problems", "load", "validate", "summary", "sources_for", "table_names", "data_dir",
-    "sources", "timeline", "treaty_articles", "reactions", "gifts", "case_claims", "case_signals",
-    "clause_comparison", "case_article", "check_data_cli", "MAX_LISTED", "PACKAGE_FILE",
+    "DataError", "Problem", "format_problems", "load", "validate", "summary", "sources_for",
+    "table_names", "data_dir", "sources", "timeline", "treaty_articles", "reactions", "gifts",
+    "case_claims", "case_signals", "clause_comparison", "case_article", "MAX_LISTED",
+    "PACKAGE_FILE",
 ]
 
 @lru_cache(maxsize=64)
@@ -191,30 +191,3 @@ def summary(root=None) -> dict:
                                    "other": int((~src["state_media"]).sum())},
         "sources_not_cited_by_a_table": len(set(src["source_id"]) - cited),
     }
-
-
-def _format_summary(info: dict, where: Path) -> str:
-    width = max(len(n) for n in info["rows"])
-    lines = [f"Course data in {where}", "Rows per table:"]
-    lines += [f"  {name:<{width}}  {n:>5}" for name, n in info["rows"].items()]
-    lines.append("Sources by kind:        " + ", ".join(f"{k} {v}" for k, v in info["sources_by_kind"].items()))
-    lines.append("Sources by state media: " + ", ".join(f"{k} {v}" for k, v in
-                                                       info["sources_by_state_media"].items()))
-    lines.append(f"Sources no table cites (lessons may still cite them): {info['sources_not_cited_by_a_table']}")
-    lines.append(f"All {len(info['rows'])} tables valid, and case_article.txt is unchanged.")
-    return "\n".join(lines)
-
-
-def check_data_cli(args) -> int:
-    """`pactlab check-data [--root FOLDER]`: 0 and a summary when the data is sound, else 1 and every
-    problem on stderr. Superseded by pactlab.instructor.check_data.check_data_cli (the command
-    line's own module); kept, with _format_summary, until pactlab/instructor/cli.py imports that."""
-    import sys
-
-    root = getattr(args, "root", None)
-    problems = validate(root)
-    if problems:
-        print(format_problems(problems, limit=None), file=sys.stderr)
-        return 1
-    print(_format_summary(summary(root), data_dir(root)))
-    return 0

@@ -24,7 +24,7 @@ def test_finish_titles_and_closes_the_figure(tmp_path):
     assert plt.fignum_exists(fig.number)
     returned = charts.finish(fig, ax, "A message", xlabel="x (units)", ylabel="y")
     assert returned is fig
-    assert not plt.fignum_exists(fig.number)          # closed: the inline backend won't show it again
+    assert not plt.fignum_exists(fig.number)  # closed: the inline backend won't show it again
     assert ax.get_title(loc="left") == "A message"
     assert (ax.get_xlabel(), ax.get_ylabel()) == ("x (units)", "y")
     # a closed figure still saves and renders (report.py saves after finish; a notebook shows it)

@@ -249,7 +249,7 @@ def test_bytes_that_are_not_utf8(root):
     assert f"offset {offset}" in bad[0].expected
     assert any(p.file == "data/timeline.csv" and p.column == "phase" for p in found)
     text = message(root)
-    assert f"data/gifts.csv, line 3, column 'item': bytes that are not UTF-8: 'fixture item tw\\\\xe9'" in text
+    assert "data/gifts.csv, line 3, column 'item': bytes that are not UTF-8: 'fixture item tw\\\\xe9'" in text
     assert "re-save the file as UTF-8" in text
 
 

@@ -20,7 +20,8 @@ literals here.
 from __future__ import annotations
 
 from .domains import DOMAIN_LABELS, articles_per_domain, treaty_domain_map
-from .response import RESPONSE_ACTOR_ORDER, RESPONSE_STANCE_ORDER, statement_timeline, stance_by_actor
+from .response import (RESPONSE_ACTOR_ORDER, RESPONSE_STANCE_ORDER, stance_by_actor,
+                       statement_timeline)
 from .sources import (STATE_MEDIA_COLOURS, VERDICT_COLOURS, VERDICT_ORDER, sources_by_kind,
                       verdicts_along_article, verdicts_by_claim_type)
 from .style import ACTOR_COLOURS, DPI, FIGSIZE, OKABE_ITO, STANCE_COLOURS, finish, new_figure

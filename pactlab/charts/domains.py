@@ -90,11 +90,13 @@ def articles_per_domain(articles, named_domains=()):
     ax.tick_params(axis="y", length=0, labelsize=9)
     top = order[0]
     if named:
-        fig.legend(handles=[mpatches.Patch(color=named_colour, label="named in the case article's list"),
+        fig.legend(handles=[mpatches.Patch(color=named_colour,
+                                           label="named in the case article's list"),
                             mpatches.Patch(color=other_colour, label="not in its list")],
                    loc="outside lower center", ncol=2, frameon=False, fontsize=9)
         if top not in named:
-            title = f"The case article's list omits {DOMAIN_LABELS[top].lower()}, the largest domain"
+            title = (f"The case article's list omits {DOMAIN_LABELS[top].lower()}, the largest "
+                     "domain")
         else:
             title = f"The case article names {DOMAIN_LABELS[top].lower()}, the largest domain"
     else:

@@ -77,11 +77,11 @@ def stance_by_actor(reactions):
         widths = counts[stance].tolist()
         ax.barh(y, widths, left=left, color=STANCE_COLOURS[stance], edgecolor="white",
                 linewidth=0.8, height=0.7, label=stance)
-        for i, (l, wd) in enumerate(zip(left, widths)):
+        for i, (start, wd) in enumerate(zip(left, widths)):
             if wd:
-                ax.text(l + wd / 2, i, str(wd), ha="center", va="center", fontsize=8,
+                ax.text(start + wd / 2, i, str(wd), ha="center", va="center", fontsize=8,
                         color="white" if stance in ("condemn", "support") else "black")
-        left = [l + wd for l, wd in zip(left, widths)]
+        left = [start + wd for start, wd in zip(left, widths)]
     ax.set_yticks(list(y), [_response_label(a) for a in order], fontsize=9)
     ax.invert_yaxis()
     ax.set_xlim(0, max(left) + 0.5)

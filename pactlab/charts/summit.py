@@ -50,7 +50,8 @@ def _l1_rows(timeline, date: str, contains: str | None = None):
 
 def treaty_chain(timeline):
     """The three treaties (bars from signature to end) and the leaders' meetings (diamonds),
-    from the timeline's rows. Bars with a mutual-assistance clause are dark, the one without light."""
+    from the timeline's rows. Bars with a mutual-assistance clause are dark, the one without
+    light."""
     import matplotlib.dates as mdates
     import pandas as pd
 

@@ -63,10 +63,10 @@ def article_view(article: str, rows=None, span: str = "quote_span", label: str =
     """
     marks = []
     if rows is not None:
-        marks = [(s, l) for s, l in zip(rows[span], rows[label]) if isinstance(s, str) and s]
+        marks = [(s, tag) for s, tag in zip(rows[span], rows[label]) if isinstance(s, str) and s]
     shown, n_marked = [], 0
     for paragraph in _case_paragraphs(article):
-        here = [(s, l) for s, l in marks if s in paragraph]
+        here = [(s, tag) for s, tag in marks if s in paragraph]
         if only_marked and not here:
             continue
         n_marked += len(here)

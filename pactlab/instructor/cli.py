@@ -120,7 +120,7 @@ def _assign(args) -> int:
 
 
 def _check_data(args) -> int:
-    from ..data import check_data_cli
+    from .check_data import check_data_cli
 
     return check_data_cli(args)
 
