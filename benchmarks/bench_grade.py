@@ -16,7 +16,6 @@ submissions per second on a 2-core machine. Speed goals live here, never in the 
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
 import os
 import random
@@ -38,45 +37,30 @@ LESSON = "00_start_here"
 
 
 def random_answer(q, rng: random.Random):
-    """A plausible answer: right about half the time, otherwise wrong, partial or unfit."""
-    key = q.key if q.graded and q.kind != "written" else None
-    roll = rng.random()
-    kind = q.kind
-    if kind == "written":
+    """A plausible answer: right about half the time (the key as its type gives it), otherwise
+    wrong or partial (the right answer's parts shuffled or cut), or one that does not fit."""
+    if not q.auto_scored:
         return " ".join(rng.choice(["treaty", "summit", "source", "KCNA", "because", "trust",
                                     "text", "Article", "official", "report"])
                         for _ in range(rng.randint(5, 60)))
+    roll = rng.random()
     if roll < 0.05:
         return rng.choice(["", "zzz", [], {"x": 1}, 10 ** 6, None])  # does not fit
-    if kind == "choice":
-        return key if roll < 0.55 else rng.choice(list(q.options))
-    if kind == "multi":
-        if roll < 0.5:
-            return list(key)
-        return rng.sample(list(q.options), rng.randint(1, len(q.options)))
-    if kind == "order":
-        if roll < 0.5:
-            return list(key)
-        items = list(q.items)
-        rng.shuffle(items)
-        return items
-    if kind == "match":
-        if roll < 0.5:
-            return dict(key)
-        return {i: rng.choice(list(q.categories)) for i in q.items}
-    if kind == "number":
-        return key["value"] if roll < 0.55 else key["value"] + rng.randint(-5, 5)
-    if kind == "date":
-        day = dt.date.fromisoformat(key["value"])
-        return (day + dt.timedelta(days=0 if roll < 0.55 else rng.randint(-200, 200))).isoformat()
-    if kind == "text":
-        return rng.choice(key) if roll < 0.55 else rng.choice(["Moscow", "Vostochny", "Seoul"])
-    if kind == "data":
-        value = key["value"]
-        if isinstance(value, (int, float)):
-            return value if roll < 0.55 else value + rng.randint(-50, 50)
-        return value if roll < 0.55 else "something else"
-    return None
+    right = q.key_answer()
+    if roll < 0.55:
+        return right
+    if isinstance(right, list) and len(right) > 1:
+        wrong = list(right)
+        rng.shuffle(wrong)
+        return wrong if rng.random() < 0.5 else wrong[:-1]
+    if isinstance(right, dict):
+        values = list(right.values())
+        rng.shuffle(values)
+        return dict(zip(right, values))
+    if isinstance(right, (int, float)):
+        return right + rng.randint(-5, 5)
+    options = list(getattr(q, "options", {})) or ["Moscow", "Vostochny", "Seoul"]
+    return rng.choice(options)
 
 
 def make_submissions(folder: Path, n: int, seed: int) -> list[Path]:
@@ -111,8 +95,7 @@ def solution_notebook(folder: Path) -> Path:
              new_code_cell('import pandas as pd\ncourse_map = pd.DataFrame({"minutes": '
                            '[45, 45, 45, 45]})')]
     for q in bank.questions.values():
-        value = q.key["value"] if isinstance(q.key, dict) and "value" in q.key else \
-            (q.key if q.kind != "text" else q.key[0]) if q.kind != "written" else \
+        value = q.key_answer() if q.auto_scored else \
             "A question about the treaty, and a reason to trust its published text."
         cells.append(new_code_cell(f"course.question({q.id!r})"))
         cells.append(new_code_cell(f"course.question({q.id!r}).answer({value!r})"))
