@@ -160,6 +160,20 @@ def record_problem(rec: Any) -> str | None:
     return None
 
 
+def atomic_write_text(path: Path, text: str) -> None:
+    """Write `text` to `path` through a temporary file of this process's own (mode 0600) in the
+    same folder, then an atomic replace: a reader never sees half a file."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
 def _private_dir(path: Path) -> None:
     """Create a folder readable by its owner only (0700), and make an existing one so."""
     path.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -333,16 +347,8 @@ class AnswerStore:
         """Write through a temporary file of this process's own, then an atomic replace."""
         _private_dir(self.path.parent.parent)
         _private_dir(self.path.parent)
-        fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp",
-                                   dir=self.path.parent)  # mode 0600
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump(self.document(answers), fh, ensure_ascii=False, indent=1)
-            os.replace(tmp, self.path)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-            raise
+        atomic_write_text(self.path, json.dumps(self.document(answers), ensure_ascii=False,
+                                                indent=1))
 
     def _go_in_memory(self, exc: OSError) -> None:
         self.in_memory = True

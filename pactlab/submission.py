@@ -7,13 +7,10 @@ runtime); `pactlab.instructor.submissions` reads and checks them for grading.
 """
 from __future__ import annotations
 
-import contextlib
 import json
-import os
-import tempfile
 from pathlib import Path
 
-from .store import AnswerStore, now_iso, safe_name
+from .store import AnswerStore, atomic_write_text, now_iso, safe_name
 
 FORMAT = "pactlab-submission/1"
 SUFFIX = ".pactlab.json"
@@ -50,14 +47,5 @@ def write_submission(store: AnswerStore, out: Path | str | None = None,
         out = out / submission_filename(store.lesson, doc["student"])
     else:
         out.parent.mkdir(parents=True, exist_ok=True)
-    text = json.dumps(doc, ensure_ascii=False, indent=1) + "\n"
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, out)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+    atomic_write_text(out, json.dumps(doc, ensure_ascii=False, indent=1) + "\n")
     return out

@@ -9,10 +9,12 @@ import unicodedata
 from pathlib import Path
 from typing import Any
 
+
 def term(text: Any) -> str:
     """Text made safe to print on a terminal: control and invisible format characters (escape
-    sequences, bidi overrides, zero-width marks) are shown as escapes, never sent raw."""
-    return "".join(c if unicodedata.category(c) not in ("Cc", "Cf") or c == " "
+    sequences, bidi overrides, zero-width marks) are shown as escapes, never sent raw; line
+    breaks stay line breaks."""
+    return "".join(c if unicodedata.category(c) not in ("Cc", "Cf") or c in " \n"
                    else (f"\\x{ord(c):02x}" if ord(c) < 256 else f"\\u{ord(c):04x}")
                    for c in str(text))
 
@@ -241,7 +243,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return int(args.func(args) or 0)
     except (ValueError, OSError) as exc:  # bad input: a sentence, not a traceback
-        print(f"pactlab {args.command}: {exc}", file=sys.stderr)
+        print(f"pactlab {args.command}: {term(exc)}", file=sys.stderr)
         return 2
 
 
