@@ -98,7 +98,7 @@ def make_course(root: Path) -> Path:
     (root / "solutions" / "questions" / f"{LESSON}.yaml").write_text(
         yaml.safe_dump(master, allow_unicode=True, sort_keys=False), encoding="utf-8")
     explanation = next(q for q in master["questions"] if q["id"] == "start-choice")["explanation"]
-    nbformat.write(master_notebook(explanation), root / "solutions" / f"{LESSON}.ipynb")
+    nbformat.write(master_notebook(explanation), root / "solutions" / f"{LESSON}_solutions.ipynb")
     (root / "data").mkdir()
     (root / "data" / "course_map.csv").write_text("lesson,minutes\n1,45\n2,45\n3,45\n4,45\n",
                                                   encoding="utf-8")

@@ -13,8 +13,8 @@ from course_factory import LESSON, make_course
 from pactlab.instructor.authoring import assign
 from pactlab.instructor.cli import main
 
-MASTER = f"solutions/{LESSON}.ipynb"
-EXERCISE = f"exercises/{LESSON}.ipynb"
+MASTER = f"solutions/{LESSON}_solutions.ipynb"
+EXERCISE = f"exercises/{LESSON}_exercises.ipynb"
 
 
 @pytest.fixture
@@ -227,7 +227,7 @@ def test_orphan_exercise_is_reported(course, capsys):
     (course / "exercises" / "99_old.ipynb").write_text("{}", encoding="utf-8")
     capsys.readouterr()
     assert main(["assign", "--check"]) == 1
-    assert "exercises/99_old.ipynb has no master" in capsys.readouterr().err
+    assert "exercises/99_old.ipynb has no master solutions/99_old_solutions.ipynb" in capsys.readouterr().err
 
 
 # ---- the answer key page, generated from the master banks -----------------------------------

@@ -427,7 +427,7 @@ def test_a_lesson_and_its_exercises_in_two_tabs_keep_both_answers(lab, browser):
                         if q.kind == "choice" and q.part == "exercises")
     context = browser.new_context(viewport={"width": 1366, "height": 768})
     try:
-        exercises = open_and_run(context, lab, "exercises/01_summit.ipynb")
+        exercises = open_and_run(context, lab, "exercises/01_summit_exercises.ipynb")
         lesson = open_and_run(context, lab, "notebooks/01_summit.ipynb")
         answer_choice_by_clicking(exercises, in_exercises, in_exercises.key)
         answer_choice_by_clicking(lesson, in_lesson, in_lesson.key)

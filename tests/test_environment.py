@@ -268,9 +268,9 @@ def test_exercise_notebooks_are_run_lax_and_others_strict():
         def __init__(self, path):
             self.path, self.compare_outputs = path, True
 
-    exercise = IPyNbFile(ROOT / "exercises" / "01_summit.ipynb")
+    exercise = IPyNbFile(ROOT / "exercises" / "01_summit_exercises.ipynb")
     lesson = IPyNbFile(ROOT / "notebooks" / "01_summit.ipynb")
-    solution = IPyNbFile(ROOT / "solutions" / "01_summit.ipynb")
+    solution = IPyNbFile(ROOT / "solutions" / "01_summit_solutions.ipynb")
     for collector in (exercise, lesson, solution):
         root_conftest.pytest_collectstart(collector)
     assert exercise.compare_outputs is False

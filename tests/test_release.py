@@ -27,7 +27,7 @@ def test_practice_release_has_the_course_and_never_solutions(course, tmp_path, c
     assert main(["release", "--out", str(out)]) == 0
     assert "practice" in capsys.readouterr().out
     names = set(files(out))
-    for expected in (f"notebooks/{LESSON}.ipynb", f"exercises/{LESSON}.ipynb",
+    for expected in (f"notebooks/{LESSON}.ipynb", f"exercises/{LESSON}_exercises.ipynb",
                      "data/course_map.csv", f"questions/{LESSON}.json", "pactlab/__init__.py",
                      "pactlab/questions.py", "pyproject.toml", "README.md", "RELEASE.md"):
         assert expected in names, expected
@@ -36,8 +36,8 @@ def test_practice_release_has_the_course_and_never_solutions(course, tmp_path, c
     # the practice bank keeps its keys: the bundle answers with feedback
     bank = json.loads((out / "questions" / f"{LESSON}.json").read_text(encoding="utf-8"))
     assert all("secret" in q for q in bank["questions"])
-    assert (out / "exercises" / f"{LESSON}.ipynb").read_bytes() == \
-        (course / "exercises" / f"{LESSON}.ipynb").read_bytes()
+    assert (out / "exercises" / f"{LESSON}_exercises.ipynb").read_bytes() == \
+        (course / "exercises" / f"{LESSON}_exercises.ipynb").read_bytes()
     readme = (out / "README.md").read_text(encoding="utf-8")
     assert readme != (course / "README.md").read_text(encoding="utf-8")  # not the course's own
     assert "make " not in readme and "Makefile" not in readme
@@ -157,10 +157,10 @@ def test_assessment_release_refuses_a_notebook_that_shows_a_key(course, tmp_path
 
 
 def test_release_refuses_stale_exercises(course, tmp_path, capsys):
-    (course / "exercises" / f"{LESSON}.ipynb").unlink()
+    (course / "exercises" / f"{LESSON}_exercises.ipynb").unlink()
     assert main(["release", "--out", str(tmp_path / "bundle")]) == 2
     err = capsys.readouterr().err
-    assert "not ready to release" in err and f"exercises/{LESSON}.ipynb is missing" in err
+    assert "not ready to release" in err and f"exercises/{LESSON}_exercises.ipynb is missing" in err
     assert not (tmp_path / "bundle").exists()
 
 
@@ -188,7 +188,7 @@ def test_release_replaces_an_earlier_release_and_zips_deterministically(course, 
 
     with zipfile.ZipFile(out.with_name("bundle.zip")) as zf:
         names = zf.namelist()
-    assert f"bundle/exercises/{LESSON}.ipynb" in names
+    assert f"bundle/exercises/{LESSON}_exercises.ipynb" in names
     assert not any("/solutions/" in n for n in names)
 
 

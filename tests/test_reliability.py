@@ -294,7 +294,7 @@ def test_an_assessment_bundle_never_loads_the_checkouts_keys(tmp_path, monkeypat
     import nbformat
     from nbclient import NotebookClient
 
-    path = out / "exercises" / "01_summit.ipynb"
+    path = out / "exercises" / "01_summit_exercises.ipynb"
     nb = nbformat.read(path, as_version=4)
     nb.cells.append(nbformat.v4.new_code_cell(
         'from pactlab.bank import course_root\n'

@@ -3,12 +3,12 @@
 Instructors write two kinds of masters, both in `solutions/`:
 
     solutions/questions/<lesson>.yaml   master question banks (answers, explanations, feedback)
-    solutions/<lesson>.ipynb            answered exercise notebooks (one per lesson that has one)
+    solutions/<lesson>_solutions.ipynb  answered exercise notebooks (one per lesson that has one)
 
 `pactlab assign` builds from them, deterministically (same masters, same bytes):
 
     questions/<lesson>.json             compiled banks, keys encoded (see `pactlab.bank`)
-    exercises/<lesson>.ipynb            exercise notebooks, answers taken out
+    exercises/<lesson>_exercises.ipynb  exercise notebooks, answers taken out
 
 How a master marks what students must not see (nbgrader-like):
 
@@ -65,8 +65,24 @@ def master_banks(root: Path) -> list[Path]:
     return sorted((root / "solutions" / "questions").glob("*.yaml"))
 
 
+MASTER_SUFFIX = "_solutions"
+EXERCISE_SUFFIX = "_exercises"
+
+
 def master_notebooks(root: Path) -> list[Path]:
-    return sorted(p for p in (root / "solutions").glob("*.ipynb"))
+    """The answered exercise notebooks: `solutions/<lesson>_solutions.ipynb`."""
+    return sorted(p for p in (root / "solutions").glob(f"*{MASTER_SUFFIX}.ipynb"))
+
+
+def lesson_of_master(master_path: Path) -> str:
+    """`solutions/01_summit_solutions.ipynb` -> `01_summit` (the lesson and its bank)."""
+    return master_path.stem.removesuffix(MASTER_SUFFIX)
+
+
+def exercise_name(lesson: str) -> str:
+    """The generated exercise notebook's file name: `01_summit_exercises.ipynb`, so that its tab
+    in JupyterLab differs from the lesson's `01_summit.ipynb`."""
+    return f"{lesson}{EXERCISE_SUFFIX}.ipynb"
 
 
 def compiled_masters(root: Path) -> dict[str, dict]:
@@ -117,8 +133,8 @@ def build_banks(root: Path | None = None, check: bool = False,
 class Context:
     """What the preprocessors share while one master becomes one exercise notebook."""
 
-    master: str                      # "solutions/01_summit.ipynb"
-    target: str                      # "exercises/01_summit.ipynb"
+    master: str                      # "solutions/01_summit_solutions.ipynb"
+    target: str                      # "exercises/01_summit_exercises.ipynb"
     lesson: str
     bank: dict | None                # compiled bank of the lesson (from its YAML master)
     removed: list[str] = field(default_factory=list)   # ids of removed solution cells
@@ -369,8 +385,9 @@ def build_exercise(master_path: Path, root: Path, bank: dict | None) -> tuple[st
 
     import nbformat
 
+    lesson = lesson_of_master(master_path)
     ctx = Context(master=master_path.relative_to(root).as_posix(),
-                  target=f"exercises/{master_path.name}", lesson=master_path.stem, bank=bank)
+                  target=f"exercises/{exercise_name(lesson)}", lesson=lesson, bank=bank)
     try:
         nb = nbformat.reads(master_path.read_text(encoding="utf-8"), as_version=nbformat.NO_CONVERT)
     except Exception as exc:  # nbformat raises several kinds for an unreadable notebook
@@ -452,13 +469,18 @@ def build_exercises(root: Path | None = None, check: bool = False) -> tuple[list
     banks = compiled_masters(root)
     problems, notes = [], []
     masters = master_notebooks(root)
-    names = {m.name for m in masters}
+    names = {exercise_name(lesson_of_master(m)) for m in masters}
+    for stray in sorted((root / "solutions").glob("*.ipynb")):
+        if stray not in masters:
+            problems.append(f"solutions/{stray.name} is not a master: a master is named "
+                            f"<lesson>{MASTER_SUFFIX}.ipynb; rename it to "
+                            f"solutions/{stray.stem}{MASTER_SUFFIX}.ipynb")
     for master_path in masters:
-        text, ctx = build_exercise(master_path, root, banks.get(master_path.stem))
+        text, ctx = build_exercise(master_path, root, banks.get(lesson_of_master(master_path)))
         problems += ctx.problems
         if text is None:
             continue
-        target = root / "exercises" / master_path.name
+        target = root / ctx.target
         if check:
             problems += diff_notebook(text, target, ctx.target, ctx.master)
             continue
@@ -470,7 +492,9 @@ def build_exercises(root: Path | None = None, check: bool = False) -> tuple[list
                          f"{len(ctx.changed)} cells with answers blanked)")
     for orphan in sorted((root / "exercises").glob("*.ipynb")):
         if orphan.name not in names:
-            problems.append(f"exercises/{orphan.name} has no master solutions/{orphan.name}: "
+            lesson = orphan.stem.removesuffix(EXERCISE_SUFFIX)
+            problems.append(f"exercises/{orphan.name} has no master "
+                            f"solutions/{lesson}{MASTER_SUFFIX}.ipynb: "
                             "delete it or add the master (exercises/ is generated)")
     return problems, notes
 
