@@ -217,3 +217,16 @@ def test_compile_master_reports_where_the_problem_is():
     master["questions"][0]["answer"] = "a"
     with pytest.raises(ValueError, match="duplicate id 'x1'"):
         compile_master(master, "m.yaml")
+
+
+def test_objectives_are_kept_and_a_question_may_only_name_one_of_them():
+    master = {"lesson": "x", "title": "X", "objectives": {"o1": "date the visit"},
+              "questions": [{"id": "q1", "type": "number", "prompt": "How many?", "answer": {"value": 3},
+                             "objective": "o1"}]}
+    compiled = compile_master(master, "x.yaml")
+    assert compiled["objectives"] == {"o1": "date the visit"}
+    assert compiled["questions"][0]["objective"] == "o1"
+    master["questions"][0]["objective"] = ["o1", "o2"]
+    with pytest.raises(ValueError, match=r"x.yaml, question 1 \(q1\): field 'objective' names "
+                                         r"'o2', which is not one of the lesson's objectives"):
+        compile_master(master, "x.yaml")

@@ -23,12 +23,16 @@ def compile_master(master: Any, source: str = "master") -> dict:
     check_master_structure(master, source)
     compiled = {"format": FORMAT, "lesson": master["lesson"], "title": master["title"],
                 "questions": []}
+    objectives = master.get("objectives") or {}
+    if objectives:
+        compiled["objectives"] = {str(k): v for k, v in objectives.items()}
     seen = set()
     for n, q in enumerate(master["questions"], start=1):
         where = f"{source}, question {n} ({q.get('id', 'no id')})"
         if q["id"] in seen:
             raise ValueError(f"{where}: duplicate id {q['id']!r}")
         seen.add(q["id"])
+        check_objective(q, objectives, where)
         public = {k: v for k, v in q.items() if k not in SECRET_FIELDS}
         secret = {k: q[k] for k in SECRET_FIELDS if k in q}
         try:
@@ -38,6 +42,23 @@ def compile_master(master: Any, source: str = "master") -> dict:
         public["secret"] = encode_secret(secret)
         compiled["questions"].append(public)
     return compiled
+
+
+def question_objectives(q: dict) -> list[str]:
+    """The objective ids a question (master or compiled) says it assesses: [] when none."""
+    value = q.get("objective")
+    if value is None:
+        return []
+    return [str(v) for v in value] if isinstance(value, list) else [str(value)]
+
+
+def check_objective(q: dict, objectives: dict, where: str) -> None:
+    """A question's `objective` must name one of the bank's `objectives`."""
+    for oid in question_objectives(q):
+        if oid not in objectives:
+            known = ", ".join(map(str, objectives)) or "none: add an objectives: mapping"
+            raise ValueError(f"{where}: field 'objective' names {oid!r}, which is not one of the "
+                             f"lesson's objectives ({known})")
 
 
 def check_master_structure(master: Any, source: str) -> None:
