@@ -37,7 +37,7 @@ from pathlib import Path
 from .questions import Question, make_question
 
 FORMAT = "pactlab-bank/1"
-SECRET_FIELDS = ("answer", "explanation", "feedback", "rubric")
+SECRET_FIELDS = ("answer", "explanation", "feedback", "rubric", "credit")
 SECRET_PREFIX = "pk1:"
 
 

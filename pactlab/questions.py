@@ -259,7 +259,11 @@ class Question:
 
 
 class Choice(Question):
-    """Single choice: one option id. Feedback explains each wrong option."""
+    """Single choice: one option id. Feedback explains each wrong option.
+
+    For a judgement (coding a stance or a domain), `credit: {c: 0.5}` gives a defensible
+    alternative part of the marks; its feedback says why it is defensible and what the course's
+    code rests on. The justification goes in a written question beside it."""
 
     kind, label = "choice", "single choice"
 
@@ -273,6 +277,19 @@ class Choice(Question):
         if self.secret is not None and (not isinstance(self.key, str)
                                         or self.key not in self.options):
             raise ValueError(f"question {self.id!r}: answer {self.key!r} is not an option")
+        for option, share in self.credit.items():
+            if option not in self.options or option == self.key:
+                raise ValueError(f"question {self.id!r}: credit names {option!r}, which is not "
+                                 "an option other than the answer")
+            if isinstance(share, bool) or not isinstance(share, (int, float)) \
+                    or not 0 < share < 1:
+                raise ValueError(f"question {self.id!r}: credit for {option!r} must be a "
+                                 f"number between 0 and 1 (a share of the points), not {share!r}")
+
+    @property
+    def credit(self) -> dict:
+        """Option id -> share of the points for a defensible alternative (secret)."""
+        return {str(k): v for k, v in ((self.secret or {}).get("credit") or {}).items()}
 
     def parse(self, value):
         if value is None or value == "":
@@ -289,10 +306,13 @@ class Choice(Question):
     def score(self, answer):
         if answer == self.key:
             return 1.0, []
-        return 0.0, [self.feedback_map.get(answer, "")]
+        return float(self.credit.get(answer, 0.0)), [self.feedback_map.get(answer, "")]
 
     def describe_key(self):
-        return [f"**Answer:** {self.key}: {one_line(self.options[self.key])}"]
+        lines = [f"**Answer:** {self.key}: {one_line(self.options[self.key])}"]
+        lines += [f"**Also credited ({share:.0%} of the points):** {option}: "
+                  f"{one_line(self.options[option])}" for option, share in self.credit.items()]
+        return lines
 
     def feedback_label(self, key):
         if key in self.options:

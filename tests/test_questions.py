@@ -230,3 +230,22 @@ def test_objectives_are_kept_and_a_question_may_only_name_one_of_them():
     with pytest.raises(ValueError, match=r"x.yaml, question 1 \(q1\): field 'objective' names "
                                          r"'o2', which is not one of the lesson's objectives"):
         compile_master(master, "x.yaml")
+
+
+def test_choice_credit_for_a_defensible_alternative():
+    spec = {"id": "stance", "type": "choice", "prompt": "Code the stance.",
+            "options": {"a": "condemn", "b": "concern", "c": "neutral"}}
+    secret = {"answer": "a", "credit": {"b": 0.5},
+              "feedback": {"b": "Defensible: the text also voices concern."}}
+    q = make_question(spec, secret)
+    result = q.check("b")
+    assert result.status == "partial" and result.score == 0.5
+    assert "Defensible" in result.feedback
+    assert q.check("c").status == "wrong" and q.check("a").status == "correct"
+    with pytest.raises(ValueError, match="credit names 'a'"):
+        make_question(spec, {"answer": "a", "credit": {"a": 0.5}})
+    with pytest.raises(ValueError, match="between 0 and 1"):
+        make_question(spec, {"answer": "a", "credit": {"b": 1}})
+    compiled = compile_master({"lesson": "x", "title": "X",
+                               "questions": [dict(spec, part="exercises", **secret)]}, "x.yaml")
+    assert "credit" not in compiled["questions"][0]  # packed into the secret, like the key
