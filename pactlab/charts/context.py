@@ -82,7 +82,8 @@ def places_map(places, centre: str = "Pyongyang"):
     handles = [ax.scatter([], [], s=50, color=ACTOR_COLOURS[c], label=c) for c in ("Russia", "DPRK")
                if any(c in cs for cs in table["country"])]
     others = sorted({cs[0] for cs in table["country"] if cs[0] not in ACTOR_COLOURS})
-    handles += [ax.scatter([], [], s=50, color=OKABE_ITO["grey"], label=", ".join(others))] if others else []
+    if others:
+        handles.append(ax.scatter([], [], s=50, color=OKABE_ITO["grey"], label=", ".join(others)))
     if any(len(cs) > 1 for cs in table["country"]):
         handles.append(ax.scatter([], [], s=60, marker="D", color=ACTOR_COLOURS["DPRK"],
                                   edgecolors=ACTOR_COLOURS["Russia"], linewidths=1.8,
