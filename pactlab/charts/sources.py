@@ -142,7 +142,8 @@ def sources_by_kind(sources):
                   xlabel="Number of sources", ylabel="Kind of source")
 
 
-_PAGE_TYPE_LABELS = {"original": "original", "copy": "copy", "network_copy": "propaganda-network copy",
+_PAGE_TYPE_LABELS = {"original": "original", "copy": "copy",
+                     "network_copy": "propaganda-network copy",
                      "unattributed": "unattributed (origin not known)"}
 
 
@@ -158,7 +159,8 @@ def results_page(results, reveal: bool = False):
     items, lines = [], []
     for rec in results.to_dict("records"):
         date = rec.get("published")
-        when = "" if date is None or str(date) in ("NaT", "nan", "None") else date.strftime("%d %b %Y")
+        missing = date is None or str(date) in ("NaT", "nan", "None")
+        when = "" if missing else date.strftime("%d %b %Y")
         meta = esc(rec["site"]) + (f" · {esc(when)}" if when else " · no date shown")
         extra = ""
         if reveal:
