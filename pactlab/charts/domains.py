@@ -28,7 +28,8 @@ DOMAIN_LABELS = {
 
 def treaty_domain_map(articles):
     """A map of the treaty: one column per article (1-23), one row per domain, a dot where an
-    article covers a domain. Columns of articles whose content no source identifies are shaded;
+    article covers a domain. Columns of articles that no report the course holds ties to their
+    content are shaded (the full text is public; their provisions are known, their numbers not);
     a hollow dot marks an article whose number rests only on its place in a source's list.
     `articles` is `data.treaty_articles()`."""
     import matplotlib.patches as mpatches
@@ -55,13 +56,14 @@ def treaty_domain_map(articles):
     handles = [
         ax.scatter([], [], s=70, color=colour, label="a source names the article number"),
         ax.scatter([], [], s=70, facecolors="white", edgecolors=colour, linewidths=1.6,
-                   label="number inferred from a list's order"),
-        mpatches.Patch(color=OKABE_ITO["grey"], alpha=0.25, label="content not identified"),
+                   label="number inferred from the published order"),
+        mpatches.Patch(color=OKABE_ITO["grey"], alpha=0.25,
+                       label="reported provisions, number not matched"),
     ]
     fig.legend(handles=handles, loc="outside lower center", ncol=3, frameon=False, fontsize=9,
                handletextpad=0.3, columnspacing=1.5)
-    return finish(fig, ax, f"Security and foreign policy come first; {len(unknown)} articles are "
-                  "unidentified", xlabel="Article number", ylabel="")
+    return finish(fig, ax, f"Security and foreign policy come first; {len(unknown)} articles' "
+                  "numbers are not matched", xlabel="Article number", ylabel="")
 
 
 def articles_per_domain(articles, named_domains=()):
