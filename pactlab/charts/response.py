@@ -14,8 +14,8 @@ from .style import STANCE_COLOURS, finish, new_figure
 
 # The order in which lesson 3 lists actors (top to bottom): the two signatories, then China and
 # the UN, then the other governments and bodies. Actors not listed here follow, in table order.
-RESPONSE_ACTOR_ORDER = ["Russia", "DPRK", "China", "Vietnam", "UN", "South Korea", "Japan", "US", "UK",
-                        "NATO", "EU", "Ukraine", "G7", "US, South Korea and Japan (joint)",
+RESPONSE_ACTOR_ORDER = ["Russia", "DPRK", "China", "Vietnam", "UN", "South Korea", "Japan", "US",
+                        "UK", "NATO", "EU", "Ukraine", "G7", "US, South Korea and Japan (joint)",
                         "48 countries and the EU"]
 RESPONSE_STANCE_ORDER = ["condemn", "concern", "cautious", "neutral", "support"]
 
