@@ -360,7 +360,7 @@ def test_check_data_cli_success(root, capsys):
     assert re.search(r"\n  treaty_articles +23\n", out)
     assert "Sources by kind:        primary 1, secondary 2, tertiary 1" in out
     assert "Sources by state media: state media 1, other 3" in out
-    assert "All 8 tables valid" in out
+    assert "All 9 tables valid" in out
 
 
 def test_check_data_cli_failure_lists_every_problem(root, capsys):
@@ -400,7 +400,7 @@ def test_schema_describes_every_column():
     package = json.loads((REAL / "datapackage.json").read_text(encoding="utf-8"))
     names = [r["name"] for r in package["resources"]]
     assert names == ["sources", "timeline", "treaty_articles", "reactions", "gifts", "case_claims",
-                     "case_signals", "clause_comparison", "case_article"]
+                     "case_signals", "clause_comparison", "places", "case_article"]
     readme = (REAL / "README.md").read_text(encoding="utf-8")
     for res in package["resources"]:
         assert res.get("description"), res["name"]
@@ -475,7 +475,7 @@ def test_the_instructor_check_data_command_prints_and_returns_the_exit_code(root
     args = argparse.Namespace(root=str(root))
     assert check_data_cli(args) == 0
     out, err = capsys.readouterr()
-    assert "All 8 tables valid, and case_article.txt is unchanged." in out and err == ""
+    assert "All 9 tables valid, and case_article.txt is unchanged." in out and err == ""
     assert run_cli(root, capsys)[1] == out            # the same as `pactlab check-data` prints
     edit(root, "timeline.csv", ",summit,", ",summmit,")
     assert check_data_cli(args) == 1

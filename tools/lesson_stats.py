@@ -14,8 +14,9 @@ longest option.
 
 Problems (`--check`): more than about 2,000 words of core prose, or more than 1,500 words (10
 minutes) without a check; a cell of a lesson without exactly one of the tags core / extension /
-appendix (counted as core meanwhile); a lesson with an exercise set whose bank records no objectives; an objective that no
-graded question assesses; a question naming an objective the bank does not have.
+appendix (counted as core meanwhile); a lesson with an exercise set whose bank records no
+objectives; an objective that no graded question assesses; a question naming an objective the
+bank does not have.
 """
 from __future__ import annotations
 
@@ -163,7 +164,8 @@ def table(all_stats: list[LessonStats]) -> str:
              "|---|---|---|---|---|---|---|"]
     for s in all_stats:
         objectives = "; ".join(f"{oid}: {len(ids)}" for oid, ids in s.objectives.items()) or "—"
-        positions = ", ".join(f"{'abcdefgh'[p - 1]} {n}" for p, n in sorted(s.key_positions.items()))
+        positions = ", ".join(f"{'abcdefgh'[p - 1]} {n}"
+                              for p, n in sorted(s.key_positions.items()))
         keys = f"{positions}; {s.key_longest} of {s.choice_items}" if s.choice_items else "—"
         lines.append(f"| {s.lesson} | {s.core_words} ({s.core_minutes:.0f}) | "
                      f"{s.extension_words} ({s.extension_minutes:.0f}) | "

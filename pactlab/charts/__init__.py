@@ -1,6 +1,7 @@
 """The course's charts: small functions, one per chart, so lessons stay short and a style change
 is made once.
 
+    context     lesson 00 (the why): places_map, distances_from
     style       the palette (OKABE_ITO), STANCE_COLOURS, ACTOR_COLOURS, new_figure(), finish()
     summit      lesson 1: treaty_chain, visit_hours, ratification_days
     domains     lesson 2: treaty_domain_map, articles_per_domain
@@ -19,6 +20,7 @@ literals here.
 """
 from __future__ import annotations
 
+from .context import NO_MAP_DATA, distances_from, places_map
 from .domains import DOMAIN_LABELS, articles_per_domain, treaty_domain_map
 from .response import (RESPONSE_ACTOR_ORDER, RESPONSE_STANCE_ORDER, stance_by_actor,
                        statement_timeline)
@@ -30,6 +32,7 @@ from .views import CaseView, article_view, claim_cards
 
 __all__ = [
     "OKABE_ITO", "STANCE_COLOURS", "ACTOR_COLOURS", "FIGSIZE", "DPI", "new_figure", "finish",
+    "places_map", "distances_from", "NO_MAP_DATA",
     "treaty_chain", "visit_hours", "ratification_days", "summit_label",
     "DOMAIN_LABELS", "treaty_domain_map", "articles_per_domain",
     "RESPONSE_ACTOR_ORDER", "RESPONSE_STANCE_ORDER", "stance_by_actor", "statement_timeline",
