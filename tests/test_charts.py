@@ -115,3 +115,22 @@ def test_the_treaty_chart_marks_the_meetings_the_timeline_marks():
     fig = charts.treaty_chain(changed)
     assert len(diamonds(fig)) == 6
     assert not any("2019" in t.get_text() for t in fig.axes[0].texts)
+
+
+def test_response_charts_leave_analysts_readings_out():
+    reactions = data.reactions()
+    readings = reactions[reactions["kind"] == "reading"]
+    statements = reactions[reactions["kind"] == "statement"]
+    assert len(readings) and readings["stance"].isna().all()   # readings carry no stance
+    for chart in (charts.stance_by_actor, charts.statement_timeline):
+        labels = [label.replace("\n", " ") for label in _ytick_labels(chart(reactions))]
+        assert not set(readings["actor"]) & set(labels), chart.__name__
+        assert "Vietnam" in labels and "China" in labels, chart.__name__
+    # the bars add up to the statements (a joint statement counts once per government)
+    fig = charts.stance_by_actor(reactions)
+    total = sum(patch.get_width() for patch in fig.axes[0].patches)
+    expected = statements["actor"].astype(str).str.split(";").str.len().sum()
+    assert total == expected
+    # the timeline's title counts statements only
+    title = charts.statement_timeline(reactions).axes[0].get_title(loc="left")
+    assert f"of {int(statements['before_signing'].notna().sum())})" in title

@@ -3,6 +3,9 @@ data/reactions.csv.
 
     stance_by_actor(reactions)      statements per actor, stacked by stance
     statement_timeline(reactions)   every dated statement on a calendar, the signing marked
+
+Both draw governments' and international bodies' statements only: rows whose `kind` is
+"reading" (analysts' readings, which have no stance) are left out.
 """
 from __future__ import annotations
 
@@ -11,16 +14,24 @@ from .style import STANCE_COLOURS, finish, new_figure
 
 # The order in which lesson 3 lists actors (top to bottom): the two signatories, then China and
 # the UN, then the other governments and bodies. Actors not listed here follow, in table order.
-RESPONSE_ACTOR_ORDER = ["Russia", "DPRK", "China", "UN", "South Korea", "Japan", "US", "UK",
-                        "NATO", "EU", "Ukraine", "G7", "US, South Korea and Japan (joint)",
+RESPONSE_ACTOR_ORDER = ["Russia", "DPRK", "China", "Vietnam", "UN", "South Korea", "Japan", "US",
+                        "UK", "NATO", "EU", "Ukraine", "G7", "US, South Korea and Japan (joint)",
                         "48 countries and the EU"]
 RESPONSE_STANCE_ORDER = ["condemn", "concern", "cautious", "neutral", "support"]
 
 
+def _statements(reactions):
+    """The statements (kind "statement"), without analysts' readings; a table without a kind
+    column is taken as statements only."""
+    if "kind" in reactions.columns:
+        return reactions[reactions["kind"].astype(str) != "reading"]
+    return reactions
+
+
 def _response_rows(reactions):
     """One row per actor: a statement whose actor cell lists several, separated by ";"
-    ("US;South Korea;Japan"), becomes one row for each."""
-    rows = reactions.copy()
+    ("US;South Korea;Japan"), becomes one row for each. Analysts' readings are left out."""
+    rows = _statements(reactions).copy()
     rows["actor"] = rows["actor"].astype(str).str.split(";")
     return rows.explode("actor", ignore_index=True)
 
@@ -169,8 +180,9 @@ def statement_timeline(reactions, signed="2024-06-19", until="2024-06-30"):
                       markeredgecolor="#666666", markeredgewidth=1.6,
                       label="time of day not known")
     _response_stance_legend(ax, marker=True, extra=[open_dot], below=True)
-    n_known = int(reactions["before_signing"].notna().sum())
-    n_after = int(reactions["before_signing"].eq(False).sum())
+    statements = _statements(reactions)
+    n_known = int(statements["before_signing"].notna().sum())
+    n_after = int(statements["before_signing"].eq(False).sum())
     if n_after > n_known / 2:
         title = f"Most statements came after the signing ({n_after} of {n_known})"
     else:
