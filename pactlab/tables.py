@@ -17,22 +17,19 @@ import datetime as _dt
 import html as _html
 from typing import Any, Iterable
 
-#: CSS shared by every course table. Scoped to the class, so JupyterLab's own tables are left
-#: alone. Text is left-aligned and wraps; numbers are right-aligned; dates never wrap.
-STYLE = """<style>
-.pactlab-table {overflow-x:auto; max-width:100%; margin:0.3em 0}
-.pactlab-table table {border-collapse:collapse; font-size:0.9em; line-height:1.35;
-  table-layout:auto; max-width:100%}
-.pactlab-table th {text-align:left; vertical-align:bottom; border-bottom:2px solid #555;
-  padding:0.25em 0.6em; background:#f3f3f3; color:#111}
-.pactlab-table td {text-align:left; vertical-align:top; border-bottom:1px solid #ddd;
-  padding:0.25em 0.6em; color:#111; max-width:38em; overflow-wrap:anywhere}
-.pactlab-table td.num {text-align:right; font-variant-numeric:tabular-nums}
-.pactlab-table td.date {white-space:nowrap}
-.pactlab-table caption {caption-side:top; text-align:left; font-weight:bold; padding:0.2em 0}
-.pactlab-sources summary {cursor:pointer; font-weight:bold}
-.pactlab-sources li {margin:0.15em 0}
-</style>"""
+#: Inline styles of every course table: inline, because GitHub, nbviewer and HTML exports drop
+#: <style> blocks and classes. Text is left-aligned and wraps; numbers are right-aligned; dates
+#: never wrap.
+BOX = "overflow-x:auto;max-width:100%;margin:0.3em 0"
+TABLE = "border-collapse:collapse;font-size:0.9em;line-height:1.35;max-width:100%"
+TH = ("text-align:left;vertical-align:bottom;border-bottom:2px solid #555;padding:0.25em 0.6em;"
+      "background:#f3f3f3;color:#111")
+TD = ("text-align:left;vertical-align:top;border-bottom:1px solid #ddd;padding:0.25em 0.6em;"
+      "color:#111;max-width:38em;overflow-wrap:anywhere")
+TD_KIND = {"num": TD.replace("text-align:left", "text-align:right") +
+           ";font-variant-numeric:tabular-nums",
+           "date": TD + ";white-space:nowrap", "text": TD}
+CAPTION = "caption-side:top;text-align:left;font-weight:bold;padding:0.2em 0"
 
 
 class TableView:
@@ -110,14 +107,14 @@ def show(df, columns: Iterable[str] | None = None, rename: dict | None = None,
     left_out = len(frame) - len(shown)
 
     esc = _html.escape
-    head = "".join(f"<th scope='col'>{esc(n)}</th>" for n in names)
-    body = "".join("<tr>" + "".join(f"<td class='{k}'>{esc(v)}</td>" for k, v in zip(kinds, row))
-                   + "</tr>" for row in rows)
-    cap = f"<caption>{esc(caption)}</caption>" if caption else ""
+    head = "".join(f"<th scope='col' style='{TH}'>{esc(n)}</th>" for n in names)
+    body = "".join("<tr>" + "".join(f"<td class='{k}' style='{TD_KIND[k]}'>{esc(v)}</td>"
+                                    for k, v in zip(kinds, row)) + "</tr>" for row in rows)
+    cap = f"<caption style='{CAPTION}'>{esc(caption)}</caption>" if caption else ""
     more = (f"<p style='margin:0.2em 0;font-size:0.85em'>… and {left_out} more "
             f"row{'s' if left_out != 1 else ''} (not shown).</p>") if left_out else ""
-    html_text = (f"{STYLE}<div class='pactlab-table'><table>{cap}<thead><tr>{head}</tr></thead>"
-                 f"<tbody>{body}</tbody></table>{more}</div>")
+    html_text = (f"<div class='pactlab-table' style='{BOX}'><table style='{TABLE}'>{cap}"
+                 f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>{more}</div>")
 
     count = f"{len(frame)} row{'s' if len(frame) != 1 else ''}"
     text = f"Table ({count}): {', '.join(names)}"
@@ -140,13 +137,14 @@ def sources(rows, root=None, heading: str = "Sources for this lesson") -> TableV
         when = cell_text(rec.get("published"))
         link = (f"<a href='{esc(url, quote=True)}' target='_blank' rel='noopener'>{esc(label)}</a>"
                 if url.startswith(("https://", "http://")) else esc(label))
-        items.append(f"<li>{link}{f' ({esc(when)})' if when else ''}</li>")
+        items.append(f"<li style='margin:0.15em 0'>{link}{f' ({esc(when)})' if when else ''}</li>")
     n = len(table)
     state = int(table["state_media"].fillna(False).astype(bool).sum()) \
         if "state_media" in table.columns else 0
     summary = (f"{heading}: {n} source{'s' if n != 1 else ''}, of which {state} "
                f"{'is' if state == 1 else 'are'} state media (click to open the list)")
-    html_text = (f"{STYLE}<details class='pactlab-sources'><summary>{esc(summary)}</summary>"
+    html_text = (f"<details class='pactlab-sources'><summary style='cursor:pointer;"
+                 f"font-weight:bold'>{esc(summary)}</summary>"
                  f"<ol>{''.join(items)}</ol><p style='font-size:0.85em'>Every source of the "
                  "course, with its kind and language, is in <code>data/sources.csv</code>.</p>"
                  "</details>")
