@@ -98,6 +98,8 @@ check: $(STAMP_TEST)
 	$(BIN)/pactlab answer-key --check
 	@echo "== docs/handouts/ in sync with the data (tools/build_handouts.py --check)"
 	$(PY) tools/build_handouts.py --check
+	@echo "== lessons: core path, checks, objectives graded (tools/lesson_stats.py --check)"
+	$(PY) -m tools.lesson_stats --check > /dev/null
 	@echo "== lint (ruff, configured in pyproject.toml)"
 	$(BIN)/ruff check .
 

@@ -52,3 +52,10 @@ def test_long_stretches_and_missing_objectives_are_problems(tmp_path):
     problems = stats.problems()
     assert any("1600 words of core prose without a check" in p for p in problems)
     assert any("no objectives recorded" in p for p in problems)
+
+
+def test_the_table_goes_between_the_guide_markers_and_nowhere_else():
+    guide = f"intro\n{lesson_stats.START}\nold table\n{lesson_stats.END}\nrest\n"
+    assert lesson_stats.guide_with_table(guide, "| new |") == (
+        f"intro\n{lesson_stats.START}\n| new |\n{lesson_stats.END}\nrest\n")
+    assert lesson_stats.guide_with_table("no markers here", "| new |") is None

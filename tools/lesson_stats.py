@@ -3,6 +3,7 @@
 
     python -m tools.lesson_stats            # the table, per lesson (Markdown)
     python -m tools.lesson_stats --check    # also exit 1 on a problem (make check runs this)
+    python -m tools.lesson_stats --write    # put the table in docs/teacher_guide.md
 
 Per lesson notebook in notebooks/: words of prose in the core path and in "Going deeper"
 (Markdown cells tagged `core` / `extension`; code, URLs and Markdown syntax not counted), the
@@ -16,7 +17,8 @@ Problems (`--check`): more than about 2,000 words of core prose, or more than 1,
 minutes) without a check; a cell of a lesson without exactly one of the tags core / extension /
 appendix (counted as core meanwhile); a lesson with an exercise set whose bank records no
 objectives; an objective that no graded question assesses; a question naming an objective the
-bank does not have.
+bank does not have; the table in docs/teacher_guide.md (between its lesson-stats markers)
+differing from the one measured.
 """
 from __future__ import annotations
 
@@ -33,6 +35,8 @@ CORE_WORDS_MAX = 2200        # "at most about 2,000 words" of core prose
 STRETCH_MAX = 1500           # a check at least every 10 minutes of reading (1,500 words)
 TAGS = ("core", "extension", "appendix")
 QUESTION_CELL = re.compile(r"course\.question\(")
+GUIDE = Path("docs") / "teacher_guide.md"
+START, END = "<!-- lesson-stats:start -->", "<!-- lesson-stats:end -->"
 
 
 def prose_words(markdown: str) -> int:
@@ -174,16 +178,39 @@ def table(all_stats: list[LessonStats]) -> str:
     return "\n".join(lines)
 
 
+def guide_with_table(guide: str, text: str) -> str | None:
+    """The teacher guide with `text` between the markers (None when the markers are missing)."""
+    start, end = guide.find(START), guide.find(END)
+    if start < 0 or end < start:
+        return None
+    return guide[:start + len(START)] + "\n" + text + "\n" + guide[end:]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true",
                         help="exit 1 when a lesson has a problem (untagged cell, objective "
                              "without a graded question)")
+    parser.add_argument("--write", action="store_true",
+                        help=f"write the table into {GUIDE.as_posix()} (between its markers)")
     args = parser.parse_args(argv)
     sys.path.insert(0, str(ROOT))
     all_stats = collect(ROOT)
-    print(table(all_stats))
+    text = table(all_stats)
+    print(text)
     problems = [p for s in all_stats for p in s.problems()]
+    guide_path = ROOT / GUIDE
+    guide = guide_path.read_text(encoding="utf-8")
+    updated = guide_with_table(guide, text)
+    if updated is None:
+        problems.append(f"{GUIDE.as_posix()}: the markers {START} and {END} are missing")
+    elif updated != guide:
+        if args.write:
+            guide_path.write_text(updated, encoding="utf-8")
+            print(f"wrote the table into {GUIDE.as_posix()}")
+        else:
+            problems.append(f"{GUIDE.as_posix()}: the lesson-stats table is out of date: run "
+                            "python -m tools.lesson_stats --write")
     if problems:
         print(f"\n{len(problems)} problem{'s' if len(problems) != 1 else ''}:", file=sys.stderr)
         for p in problems:
