@@ -122,6 +122,9 @@ test-browser: $(STAMP_TEST)
 # The hub test: a real JupyterHub on loopback, its proxy from npm (hub/package-lock.json), the
 # students' environment installed non-editable by hub/install-tljh.sh (as on a TLJH server).
 HUB_ENV := $(CURDIR)/.venv-hub
+# the students' servers run as other users: their Python must be readable by all (not one
+# under /root, like pyenv's); the system's python3 where there is one
+HUB_PYTHON ?= $(if $(wildcard /usr/bin/python3),/usr/bin/python3,$(PYTHON))
 HUB_STAMP := $(HUB_ENV)/.installed
 CHP_STAMP := hub/node_modules/.package-lock.json
 
@@ -131,7 +134,7 @@ $(CHP_STAMP): hub/package.json hub/package-lock.json
 	@touch $@
 
 $(HUB_STAMP): pyproject.toml $(CONSTRAINTS) hub/install-tljh.sh $(wildcard pactlab/*.py pactlab/*/*.py)
-	hub/install-tljh.sh --prefix "$(HUB_ENV)" --python "$(PYTHON)" --source . --no-link
+	hub/install-tljh.sh --prefix "$(HUB_ENV)" --python "$(HUB_PYTHON)" --source . --extras lab,hub --no-link
 	@touch $@
 
 install-hub: $(CHP_STAMP) $(HUB_STAMP)

@@ -56,6 +56,16 @@ tar -C "$source" --exclude=./.venv --exclude=./.venv-hub --exclude=./.git \
   "$build[$extras]" -c "$source/constraints.txt"
 chmod -R a+rX "$prefix"
 "$prefix/bin/pactlab" --help >/dev/null
+# every user's server runs this environment: its Python must be usable by other users (a
+# Python under /root, e.g. pyenv's, is not)
+if [ "$(id -u)" = 0 ] && id nobody >/dev/null 2>&1; then
+  if ! (cd / && runuser -u nobody -- "$prefix/bin/python" -c 'import pactlab') 2>/dev/null; then
+    echo "install-tljh.sh: other users cannot run $prefix/bin/python" \
+         "(it is $(readlink -f "$prefix/bin/python")): remove $prefix and run again with" \
+         "--python /usr/bin/python3 (or another Python outside a private home)" >&2
+    exit 1
+  fi
+fi
 if [ "$link" = 1 ]; then
   mkdir -p "$bin_dir"
   ln -sf "$prefix/bin/pactlab" "$bin_dir/pactlab"

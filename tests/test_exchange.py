@@ -293,3 +293,28 @@ def test_roster_from_hub_groups_leaves_the_graders_out():
     finally:
         server.shutdown()
         server.server_close()
+
+
+# -- installing on a hub ----------------------------------------------------------------------
+def test_the_z2jh_image_installs_with_the_script_the_hub_test_uses():
+    """hub/Dockerfile cannot be built here (no container engine in the tests); it runs the same
+    hub/install-tljh.sh that `make test-hub` installs the students' environment with, with
+    options the script knows, on a Python of the pinned series."""
+    import re
+    import shlex
+
+    repo = Path(__file__).resolve().parent.parent
+    docker = (repo / "hub" / "Dockerfile").read_text(encoding="utf-8")
+    script = (repo / "hub" / "install-tljh.sh").read_text(encoding="utf-8")
+    assert re.search(r"^FROM python:3\.11[-.\w]*$", docker, re.M)
+    run = re.search(r"^RUN (/tmp/pactlab-src/hub/install-tljh\.sh .*?)(?:&&|$)",
+                    docker.replace("\\\n", " "), re.M)
+    assert run, "the Dockerfile must install with hub/install-tljh.sh"
+    words = shlex.split(run.group(1))
+    options = [w for w in words if w.startswith("--")]
+    known = set(re.findall(r"^\s+(--[a-z-]+)\)", script, re.M))
+    assert options and set(options) <= known, f"unknown options {set(options) - known}"
+    assert words[words.index("--extras") + 1] == "lab,hub"
+    assert "--bin-dir" in words and "--no-link" not in words  # pactlab on every PATH
+    makefile = (repo / "Makefile").read_text(encoding="utf-8")
+    assert "hub/install-tljh.sh --prefix" in makefile and "--extras lab,hub" in makefile

@@ -31,8 +31,9 @@ from pathlib import Path
 
 import pytest
 
-from test_browser import (BROWSER_ARGS, _browser_executable, _free_port, notebook_plan,
-                          question_widget, strip_marks, wait_all_ran, wait_idle, command)
+from test_browser import (BROWSER_ARGS, _browser_executable, _free_port, _write_settings,
+                          command, notebook_plan, question_widget, strip_marks, wait_all_ran,
+                          wait_idle)
 
 pytestmark = pytest.mark.hub
 
@@ -182,14 +183,7 @@ class Class:
     def start_hub(self) -> None:
         hub_dir = self.base / "hub"
         hub_dir.mkdir()
-        settings = self.base / "lab-settings" / "@jupyterlab"
-        for name, value in {"notebook-extension/tracker": {"windowingMode": "none"},
-                            "docmanager-extension/plugin": {"autosave": False},
-                            "apputils-extension/notification": {"fetchNews": "false",
-                                                                "checkForUpdates": False}}.items():
-            path = settings / f"{name}.jupyterlab-settings"
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(json.dumps(value), encoding="utf-8")
+        _write_settings(self.base / "lab-settings")  # as the browser test's JupyterLab
         run(["chmod", "-R", "a+rX", str(self.base / "lab-settings")])
         self.port, hub_port, api_port = _free_port(), _free_port(), _free_port()
         path = f"{self.hub_env / 'bin'}:/usr/local/bin:/usr/bin:/bin"
@@ -366,7 +360,7 @@ def test_a_class_on_jupyterhub(school, tmp_path):
                                               "2099-01-01T00:00:00+00:00", "attempts": 1}}}
             name = f"{ana}+{lesson}+20990101T000000.000000Z+{secrets.token_hex(8)}.pactlab.json"
             forge = subprocess.run(
-                ["runuser", "-u", ben, "--", "sh", "-c", f"umask 077; cat > '{inbound / name}'"],
+                ["runuser", "-u", ben, "--", "sh", "-c", f"umask 027; cat > '{inbound / name}'"],
                 input=json.dumps(forged), capture_output=True, text=True, timeout=30)
             assert forge.returncode == 0, forge.stderr
 
@@ -375,7 +369,7 @@ def test_a_class_on_jupyterhub(school, tmp_path):
             pactlab = str(cls.hub_env / "bin" / "pactlab")
             as_user(cls.teacher, ["git", "clone", "-q", cls.repo_url, "course"])
             collected = as_user(cls.teacher, [
-                pactlab, "collect", "--exchange", str(cls.exchange), "--out", "collected",
+                pactlab, "collect", "--exchange", str(cls.exchange), "--out", "../collected",
                 "--hub-api", cls.api], env=teacher_env, cwd=str(home[cls.teacher] / "course"))
             assert f"claims to be {ana!r}'s, but {ben} handed it in" in collected.stderr
             assert "Everyone on the roster handed in" in collected.stdout, collected.stdout
@@ -397,6 +391,8 @@ def test_a_class_on_jupyterhub(school, tmp_path):
             marker = f"note-{secrets.token_hex(4)}"
             cls.push_change(rel, marker)
             for user in cls.students:
+                for old in contexts[user].pages:
+                    old.close()
                 page = contexts[user].new_page()
                 page.set_default_timeout(30_000)
                 page.goto(link)
