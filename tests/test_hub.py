@@ -24,6 +24,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -154,7 +155,6 @@ class Class:
         run(git + ["-C", str(work), "commit", "-q", "-m", "The course"])
         served = self.base / "git"
         served.mkdir()
-        os.chmod(self.base, 0o755)
         run(["git", "clone", "-q", "--bare", str(work), str(served / "course")])
         self.work, self.git = work, git
         self.git_port = _free_port()
@@ -266,17 +266,22 @@ c.JupyterHub.load_roles = [{{"name": "pactlab-roster", "scopes": ["read:groups"]
 
 
 @pytest.fixture(scope="module")
-def school(tmp_path_factory):
+def school():
     hub_env, chp = _require()
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     for old in ARTIFACTS.iterdir():
         old.unlink()
-    cls = Class(tmp_path_factory.mktemp("hubclass"), hub_env, chp)
+    # not under pytest's temporary folder: that is private to root, and the students' servers
+    # must reach the exchange and the JupyterLab settings in it
+    base = Path(tempfile.mkdtemp(prefix="pactlab-hub-"))
+    os.chmod(base, 0o755)
+    cls = Class(base, hub_env, chp)
     try:
         cls.make_users()
         yield cls
     finally:
         cls.stop()
+        shutil.rmtree(base, ignore_errors=True)
         for user in cls.users:
             assert subprocess.run(["id", user], capture_output=True).returncode != 0, \
                 f"the test user {user} was not removed"
@@ -311,7 +316,11 @@ def answer_and_hand_in(page, rel: str, question, value: str) -> None:
     widget.get_by_role("button", name="Check", exact=True).click()
     expect(widget.locator(".pactlab-feedback")).to_be_visible()
     page.get_by_role("button", name=EXPORT_BUTTON).first.click()
-    expect(page.locator(".pactlab-info").filter(has_text="Handed in")).to_have_count(1)
+    try:
+        expect(page.locator(".pactlab-info").filter(has_text="Handed in")).to_have_count(1)
+    except AssertionError:
+        page.screenshot(path=str(ARTIFACTS / "failed-hand-in.png"), full_page=True)
+        raise
 
 
 def test_a_class_on_jupyterhub(school, tmp_path):
@@ -408,7 +417,8 @@ def test_a_class_on_jupyterhub(school, tmp_path):
                 wait_all_ran(page, rel)
                 widget = question_widget(page, choice.id)
                 expect(widget).to_contain_text("Your saved answer was restored.")
-                expect(page.get_by_text(f"Teacher's note: {marker}")).to_have_count(1)
+                expect(page.locator(".jp-MarkdownCell").filter(
+                    has_text=f"Teacher's note: {marker}")).to_have_count(1)
                 page.screenshot(path=str(ARTIFACTS / f"{user.split('-')[0]}-second-pull.png"))
         finally:
             for context in contexts.values():
