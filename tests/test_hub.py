@@ -131,6 +131,7 @@ class Class:
         self.procs: list[subprocess.Popen] = []
         self.password = secrets.token_hex(8)
         self.token = secrets.token_hex(16)
+        self.starter = secrets.token_hex(16)
 
     # -- set-up ---------------------------------------------------------------------------
     def make_users(self) -> None:
@@ -207,15 +208,19 @@ c.Spawner.args = ["--LabApp.expose_app_in_browser=True", "--LabApp.news_url=None
                   "--LabApp.user_settings_dir={self.base / 'lab-settings'}",
                   "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]
 c.Spawner.environment = {{"PACTLAB_EXCHANGE": {str(self.exchange)!r}, "PATH": {path!r}}}
+c.JupyterHub.tornado_settings = {{"slow_spawn_timeout": 0}}  # POST .../server returns at once
 c.Spawner.http_timeout = {START_TIMEOUT}
 c.Spawner.start_timeout = {START_TIMEOUT}
 c.JupyterHub.load_groups = {{
     "nbgrader-{self.course_id}": {{"users": {self.students!r}}},
     "formgrade-{self.course_id}": {{"users": [{self.teacher!r}]}},
 }}
-c.JupyterHub.services = [{{"name": "pactlab-roster", "api_token": {self.token!r}}}]
+c.JupyterHub.services = [{{"name": "pactlab-roster", "api_token": {self.token!r}}},
+                         {{"name": "test-starter", "api_token": {self.starter!r}}}]
 c.JupyterHub.load_roles = [{{"name": "pactlab-roster", "scopes": ["read:groups"],
-                             "services": ["pactlab-roster"]}}]
+                             "services": ["pactlab-roster"]}},
+                           {{"name": "test-starter", "scopes": ["servers"],
+                             "services": ["test-starter"]}}]
 """
         (hub_dir / "jupyterhub_config.py").write_text(config, encoding="utf-8")
         env = {"PATH": path, "LANG": "C.UTF-8", "HOME": str(hub_dir)}
@@ -237,6 +242,15 @@ c.JupyterHub.load_roles = [{{"name": "pactlab-roster", "scopes": ["read:groups"]
                 time.sleep(0.25)
         pytest.fail("JupyterHub did not start:\n" + self.hub_log.read_text()[-3000:],
                     pytrace=False)
+
+    def start_servers(self) -> None:
+        """Start the students' servers at once, side by side (as a class logging in at the
+        start of a lesson would), so the browser does not wait for one spawn after another."""
+        for user in self.students:
+            req = urllib.request.Request(f"{self.api}/users/{user}/server", method="POST",
+                                         headers={"Authorization": f"token {self.starter}"})
+            with urllib.request.urlopen(req, timeout=30) as resp:
+                assert resp.status in (201, 202), resp.status
 
     # -- clean-up -------------------------------------------------------------------------
     def stop(self) -> None:
@@ -335,6 +349,7 @@ def test_a_class_on_jupyterhub(school, tmp_path):
     cls.make_repo(rel)
     inbound = cls.make_exchange()
     cls.start_hub()
+    cls.start_servers()
     link = nbgitpuller_link(cls.url, cls.repo_url, "main", rel)
 
     with sync_playwright() as p:
