@@ -94,3 +94,11 @@ def test_export_refuses_a_file_that_is_not_a_gradebook(course, tmp_path, capsys)
     assert main(["export", "canvas", "--grades", str(bad), "--roster", str(roster),
                  "--out", str(tmp_path / "o.csv")]) == 2
     assert "not a grades file written by `pactlab grade`" in capsys.readouterr().err
+
+
+def test_grade_format_without_a_roster_stops_before_writing(course, tmp_path, capsys):
+    handed_in(tmp_path / "in", "ana", "b")
+    out = tmp_path / "g" / "grades.csv"
+    assert main(["grade", str(tmp_path / "in"), "--out", str(out), "--format", "moodle"]) == 2
+    assert "name the roster" in capsys.readouterr().err
+    assert not out.exists()

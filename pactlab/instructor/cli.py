@@ -72,6 +72,7 @@ def grade_cli(args) -> int:
     from .scoring import grade_files
     from .submissions import student_key
 
+    roster = _roster(args) if getattr(args, "format", None) else None  # before any work
     print(f"Course: {term(course_root())} (its questions/ hold the keys the scores come from)")
     run = grade_files(args.submissions)
     if not run.files_seen and not run.graded:
@@ -110,7 +111,7 @@ def grade_cli(args) -> int:
         from .lms import write_lms
 
         lms_out = paths["grades"].with_name(f"{paths['grades'].stem}.{args.format}.csv")
-        _print_lms(write_lms(args.format, paths["grades"], _roster(args), lms_out,
+        _print_lms(write_lms(args.format, paths["grades"], roster, lms_out,
                              course=_course_id(args)), args.format)
     if failed:
         print(f"{_n(len(failed), 'file')} could not be graded: see {term(paths['errors'])}",
