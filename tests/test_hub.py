@@ -427,13 +427,15 @@ def test_a_class_on_jupyterhub(school, tmp_path):
                 assert marker in (home[user] / "course" / rel).read_text(encoding="utf-8")
                 doc = json.loads(saved[user].read_text(encoding="utf-8"))
                 assert doc["answers"][choice.id]["answer"] == answers[user]
+                expect(page.locator(".jp-MarkdownCell").filter(
+                    has_text=f"Teacher's note: {marker}")).to_have_count(1)
+                if user != ana:
+                    continue  # the file checks above suffice; one student re-runs (time)
                 wait_idle(page, timeout=START_TIMEOUT)
                 command(page, "notebook:run-all-cells")
                 wait_all_ran(page, rel)
                 widget = question_widget(page, choice.id)
                 expect(widget).to_contain_text("Your saved answer was restored.")
-                expect(page.locator(".jp-MarkdownCell").filter(
-                    has_text=f"Teacher's note: {marker}")).to_have_count(1)
                 page.screenshot(path=str(ARTIFACTS / f"{user.split('-')[0]}-second-pull.png"))
         finally:
             for context in contexts.values():
