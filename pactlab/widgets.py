@@ -365,7 +365,8 @@ class ProgressView:
                                      else Path.cwd(), student=name)
         except (OSError, ValueError) as exc:
             self.export_status.value = _message_html(
-                f"The submission could not be written ({exc.strerror or exc}). Ask your "
+                f"The submission could not be written ({getattr(exc, 'strerror', None) or exc})."
+                " Ask your "
                 "instructor, or run `pactlab submit` in a terminal.")
             return None
         count = len(self.lesson.store.answers)

@@ -318,3 +318,12 @@ def test_the_z2jh_image_installs_with_the_script_the_hub_test_uses():
     assert "--bin-dir" in words and "--no-link" not in words  # pactlab on every PATH
     makefile = (repo / "Makefile").read_text(encoding="utf-8")
     assert "hub/install-tljh.sh --prefix" in makefile and "--extras lab,hub" in makefile
+
+
+def test_a_broken_course_json_is_named_with_the_fix(hub, course):
+    (course / "course.json").write_text('{"course_id": "hist 9a"}', encoding="utf-8")
+    with pytest.raises(ValueError, match=r"course\.json: course_id 'hist 9a' must be"):
+        export(answer("ana", "b"))
+    (course / "course.json").write_text("{oops", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"course\.json: cannot be read as JSON"):
+        hub_inbound()
