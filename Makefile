@@ -35,7 +35,7 @@ NBVAL_DIRS := $(if $(wildcard solutions/*.ipynb),solutions) $(if $(wildcard exer
 .DEFAULT_GOAL := help
 .NOTPARALLEL:
 .PHONY: help install install-lab lab test check test-unit test-notebooks test-browser \
-        notebooks handouts bench clean distclean
+        test-hub install-hub notebooks handouts bench clean distclean
 
 help:
 	@echo "make lab        open the course in JupyterLab (sets up .venv/ the first time)"
@@ -84,7 +84,7 @@ lab: $(STAMP_LAB)
 
 # ---- tests ----------------------------------------------------------------------------------
 test: $(STAMP_TEST)
-	@$(MAKE) --no-print-directory check test-unit test-notebooks test-browser
+	@$(MAKE) --no-print-directory check test-unit test-notebooks test-browser test-hub
 	@echo ""
 	@if [ "$$PACTLAB_SKIP_BROWSER" = 1 ]; then echo "$(SKIP_BANNER)"; fi
 	@echo "make test: every stage passed."
@@ -105,7 +105,7 @@ check: $(STAMP_TEST)
 
 test-unit: $(STAMP_TEST)
 	@echo "== unit tests"
-	$(PYTEST) -m "not browser"
+	$(PYTEST) -m "not browser and not hub"
 
 # One pytest process for all notebooks (nbformat's import and pytest's start are paid once):
 # strict on notebooks/ and solutions/; exercises/ are run lax (every cell must run with nothing
@@ -123,6 +123,35 @@ test-browser: $(STAMP_TEST)
 	else browser=$$($(PY) tools/find_browser.py --install) || exit 1; \
 	  echo "   browser: $$browser"; \
 	  PACTLAB_BROWSER="$$browser" $(PYTEST) -m browser -rs tests/test_browser.py; fi
+
+# The hub test: a real JupyterHub on loopback, its proxy from npm (hub/package-lock.json), the
+# students' environment installed non-editable by hub/install-tljh.sh (as on a TLJH server).
+HUB_ENV := $(CURDIR)/.venv-hub
+# the students' servers run as other users: their Python must be readable by all (not one
+# under /root, like pyenv's); the system's python3 where there is one
+HUB_PYTHON ?= $(if $(wildcard /usr/bin/python3),/usr/bin/python3,$(PYTHON))
+HUB_STAMP := $(HUB_ENV)/.installed
+CHP_STAMP := hub/node_modules/.package-lock.json
+
+$(CHP_STAMP): hub/package.json hub/package-lock.json
+	@command -v npm >/dev/null || { echo "The hub test needs Node.js and npm (Debian: apt-get install nodejs npm)."; exit 1; }
+	npm ci --prefix hub --no-audit --no-fund --loglevel=error
+	@touch $@
+
+$(HUB_STAMP): pyproject.toml $(CONSTRAINTS) hub/install-tljh.sh $(wildcard pactlab/*.py pactlab/*/*.py)
+	hub/install-tljh.sh --prefix "$(HUB_ENV)" --python "$(HUB_PYTHON)" --source . --extras lab,hub --no-link
+	@touch $@
+
+install-hub: $(CHP_STAMP) $(HUB_STAMP)
+
+test-hub: $(STAMP_TEST) install-hub
+	@echo "== hub: JupyterHub on loopback, nbgitpuller, two students in headless Chromium"
+	@if [ "$$PACTLAB_SKIP_BROWSER" = 1 ]; then echo "$(SKIP_BANNER)"; \
+	  $(PYTEST) -m hub -rs tests/test_hub.py; \
+	else browser=$$($(PY) tools/find_browser.py --install) || exit 1; \
+	  PACTLAB_BROWSER="$$browser" PACTLAB_HUB_ENV="$(HUB_ENV)" \
+	  PACTLAB_CHP="$(CURDIR)/hub/node_modules/.bin/configurable-http-proxy" \
+	  $(PYTEST) -m hub -rs tests/test_hub.py; fi
 
 # ---- for maintainers ------------------------------------------------------------------------
 handouts: $(STAMP_TEST)
@@ -144,4 +173,4 @@ clean:
 	find . -path ./$(VENV) -prune -o -name .ipynb_checkpoints -type d -print | xargs rm -rf
 
 distclean: clean
-	rm -rf $(VENV)
+	rm -rf $(VENV) $(HUB_ENV) hub/node_modules

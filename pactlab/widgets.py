@@ -356,20 +356,25 @@ class ProgressView:
         current folder (or `folder`) and show where. Returns the path, or None on failure."""
         from pathlib import Path
 
-        from .submission import write_submission
-
         from .store import hub_user
+        from .submission import export
 
         name = hub_user() or self.export_name.value.strip() or None
         try:
-            path = write_submission(self.lesson.store, folder if folder is not None
-                                    else Path.cwd(), student=name)
-        except OSError as exc:
+            path, handed_in = export(self.lesson.store, folder if folder is not None
+                                     else Path.cwd(), student=name)
+        except (OSError, ValueError) as exc:
             self.export_status.value = _message_html(
-                f"The submission could not be written ({exc.strerror or exc}). Ask your "
+                f"The submission could not be written ({getattr(exc, 'strerror', None) or exc})."
+                " Ask your "
                 "instructor, or run `pactlab submit` in a terminal.")
             return None
         count = len(self.lesson.store.answers)
+        if handed_in:  # on a hub with an exchange: the teacher collects it from there
+            self.export_status.value = _message_html(
+                f"Handed in {count} answer{'s' if count != 1 else ''} as {name}. Your teacher "
+                "collects it; press again to hand in a newer version.", "info")
+            return path
         self.export_status.value = _message_html(
             f"Saved {count} answer{'s' if count != 1 else ''} as `{path.name}` in "
             f"`{path.parent}`. Hand in that file.", "info")

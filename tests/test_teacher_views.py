@@ -87,6 +87,17 @@ def test_report_flags_shared_logins_and_look_alike_names_and_uses_a_roster(cours
     assert "8 / 8 *w*" in ben  # auto points of possible; the written answer still to grade
 
 
+def test_grade_with_a_roster_csv_reports_who_is_missing(course, tmp_path):
+    folder = tmp_path / "subs"
+    write(folder, "ben.pactlab.json", submission(student="ben"))
+    roster = tmp_path / "roster.csv"
+    roster.write_text("student,name\nben,Ben\ndan,Dan Ito\n", encoding="utf-8")
+    assert grade(folder, "--out", "out/grades.csv", "--report", "out/report",
+                 "--roster", roster) == 0
+    text = Path("out/report/report.md").read_text(encoding="utf-8")
+    assert "1 handed in nothing (dan)" in text
+
+
 def test_a_repeated_problem_is_said_once(course, tmp_path, capsys):
     folder = tmp_path / "subs"
     for n in range(5):

@@ -48,6 +48,14 @@ def submit_cli(args) -> int:
                          f"(looked for {store.path}). Use --student with the name your notebooks "
                          "used (the PACTLAB_STUDENT setting, or your login name), or answer a "
                          "question first.")
+    from ..submission import hand_in, hub_inbound
+
+    inbound = hub_inbound() if args.out is None else None
+    if inbound is not None:  # on a hub whose course has an exchange: hand it in there
+        path = hand_in(store, inbound, student=args.student)
+        print(f"Handed in {len(store.answers)} answers to {lesson} as {term(store.student)}"
+              f"{term(note)} ({term(path.name)}). Your teacher collects it from the exchange.")
+        return 0
     path = write_submission(store, args.out, student=args.student)
     print(f"Wrote {term(path)}: {len(store.answers)} answers to {lesson} by "
           f"{term(safe_name(args.student) if args.student else store.student)}{term(note)}. "
@@ -64,6 +72,8 @@ def grade_cli(args) -> int:
     from .scoring import grade_files
     from .submissions import student_key
 
+    # the roster (read before any work): needed for an LMS file, used by the report when given
+    roster = _roster(args, required=bool(getattr(args, "format", None)))
     print(f"Course: {term(course_root())} (its questions/ hold the keys the scores come from)")
     run = grade_files(args.submissions)
     if not run.files_seen and not run.graded:
@@ -101,8 +111,15 @@ def grade_cli(args) -> int:
         import matplotlib
 
         matplotlib.use("Agg")  # files only, never a window
-        report = write_report(run, Path(args.report), paths)
+        report = write_report(run, Path(args.report), paths,
+                              roster=[s.student for s in roster] if roster is not None else None)
         print(f"Wrote the report {term(report)} and {len(run.banks)} chart(s).")
+    if getattr(args, "format", None):
+        from .lms import write_lms
+
+        lms_out = paths["grades"].with_name(f"{paths['grades'].stem}.{args.format}.csv")
+        _print_lms(write_lms(args.format, paths["grades"], roster, lms_out,
+                             course=_course_id(args)), args.format)
     if failed:
         print(f"{_n(len(failed), 'file')} could not be graded: see {term(paths['errors'])}",
               file=sys.stderr)
@@ -186,6 +203,122 @@ def _answer_key(args) -> int:
     return answer_key_cli(args)
 
 
+def _course_id(args) -> str | None:
+    from ..submission import course_id
+
+    return getattr(args, "course", None) or course_id()
+
+
+def _roster(args, required: bool = True):
+    """The roster named by --roster (CSV) or --hub-api (JupyterHub groups), or None."""
+    from .roster import hub_roster, read_roster
+
+    if getattr(args, "roster", None):
+        return read_roster(args.roster)
+    if getattr(args, "hub_api", None):
+        variable = args.token_env or "JUPYTERHUB_API_TOKEN"
+        token = os.environ.get(variable, "")
+        if not token:
+            raise ValueError(f"--hub-api needs a token in ${variable} (a hub API token with "
+                             "the scope read:groups)")
+        course = _course_id(args)
+        if not course:
+            raise ValueError("--hub-api needs the course id (--course, or course.json)")
+        return hub_roster(args.hub_api, token, course, group=args.group)
+    if required:
+        raise ValueError("name the roster: --roster roster.csv, or --hub-api URL for the "
+                         "JupyterHub groups")
+    return None
+
+
+def _print_lms(done: dict, fmt: str) -> None:
+    print(f"Wrote {term(done['out'])} for {fmt}: {done['students']} students on the roster, "
+          f"{done['graded']} with grades; columns {', '.join(done['columns'])}.")
+    if done["unknown"]:
+        print(f"Not on the roster, left out: {term(', '.join(done['unknown']))}",
+              file=sys.stderr)
+
+
+def _link(args) -> int:
+    from .link import nbgitpuller_link
+
+    print(nbgitpuller_link(args.hub, args.repo, args.branch, args.notebook, args.target))
+    return 0
+
+
+def _exchange_init(args) -> int:
+    from ..submission import exchange_root
+    from .exchange import init_exchange
+
+    course = _course_id(args)
+    if not course:
+        raise ValueError("give the course id: --course ID, or course_id in course.json")
+    done = init_exchange(Path(args.exchange) if args.exchange else exchange_root(), course,
+                         args.group)
+    print(f"Exchange ready: {term(done['inbound'])} (mode {done['inbound_mode']:o}: students "
+          f"hand in, cannot list) and {term(done['outbound'])}"
+          f"{'; teachers group ' + done['group'] if done['group'] else '; collect as root'}.")
+    return 0
+
+
+def _collect(args) -> int:
+    from ..submission import course_config, exchange_root
+    from .collect import collect
+
+    roster = _roster(args, required=False)
+    lessons = sorted({n.strip() for part in args.lessons or [] for n in part.split(",")
+                      if n.strip()}) or None
+    prefix = args.user_prefix if args.user_prefix is not None else \
+        course_config().get("user_prefix", "")
+    inbound = None
+    if not args.from_homes:
+        course = _course_id(args)
+        if not course:
+            raise ValueError("give the course id (--course, or course.json), or --from-homes")
+        inbound = (Path(args.exchange) if args.exchange else exchange_root()) / course / "inbound"
+        if not inbound.is_dir():
+            raise ValueError(f"there is no exchange at {inbound}: make it with `sudo pactlab "
+                             "exchange-init`, or collect --from-homes as root")
+    done = collect(args.out, inbound=inbound, homes=args.from_homes,
+                   roster=[s.student for s in roster] if roster is not None else None,
+                   lessons=lessons, user_prefix=prefix)
+    for c in done.collected:
+        if c.note:
+            print(f"pactlab collect: {term(c.student)} {c.lesson}: {term(c.note)}",
+                  file=sys.stderr)
+    for problem in done.problems:
+        print(f"pactlab collect: {term(problem)}", file=sys.stderr)
+    students = len({c.student for c in done.collected})
+    print(f"Collected {len(done.collected)} submissions from {students} students into "
+          f"{term(done.out)} (older hand-ins left: {done.superseded}); see collected.csv.")
+    if roster is not None:
+        if done.missing:
+            print(f"Nothing handed in ({len(done.missing)}, also in missing.csv): "
+                  + term(", ".join(f"{s} {lesson}" for s, lesson in done.missing)))
+        else:
+            print("Everyone on the roster handed in every lesson collected.")
+    return 0
+
+
+def _export(args) -> int:
+    from .lms import write_lms
+
+    _print_lms(write_lms(args.format, Path(args.grades), _roster(args), Path(args.out),
+                         course=_course_id(args)), args.format)
+    return 0
+
+
+def _roster_options(p, hub_group: bool = True) -> None:
+    p.add_argument("--roster", help="roster CSV (columns student, and optionally name, id, "
+                                    "login, email, section)")
+    p.add_argument("--hub-api", help="JupyterHub API URL (e.g. http://127.0.0.1:8081/hub/api): "
+                                     "the roster is the group nbgrader-<course>")
+    p.add_argument("--token-env", help="environment variable holding the hub API token "
+                                       "(default JUPYTERHUB_API_TOKEN)")
+    p.add_argument("--group", help="the hub group of the students (default nbgrader-<course>)")
+    p.add_argument("--course", help="course id (default: course_id in course.json)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="pactlab", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -229,6 +362,9 @@ def build_parser() -> argparse.ArgumentParser:
                         "lesson with exercise questions; the start-here tutorial does not count)")
     p.add_argument("--with-written", action="store_true",
                    help="add the scores typed into grades.written.csv to the totals")
+    p.add_argument("--format", choices=("canvas", "moodle", "google"),
+                   help="also write grades.<format>.csv for that LMS (needs a roster)")
+    _roster_options(p)
     p.set_defaults(func=_grade)
 
     p = sub.add_parser("feedback", help="write each student a feedback page (HTML) after "
@@ -238,10 +374,48 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--grades", help="the grades CSV `pactlab grade` wrote: the written scores "
                                     "and comments come from its .written.csv")
     p.set_defaults(func=feedback_cli)
+
+    p = sub.add_parser("link", help="print the nbgitpuller link that gives students the course")
+    p.add_argument("--hub", required=True, help="the hub's address, e.g. https://hub.school.org")
+    p.add_argument("--repo", required=True, help="the course repository URL, without .git")
+    p.add_argument("--branch", default="main", help="branch (default main)")
+    p.add_argument("--notebook", required=True,
+                   help="notebook to open, a path in the repository")
+    p.add_argument("--target", help="folder in the students' homes (default: the repository's "
+                                    "name)")
+    p.set_defaults(func=_link)
+
+    p = sub.add_parser("exchange-init", help="(root) make the course's hand-in folders on a hub")
+    p.add_argument("--course", help="course id (default: course_id in course.json)")
+    p.add_argument("--exchange", help="exchange folder (default $PACTLAB_EXCHANGE or "
+                                      "/srv/pactlab/exchange)")
+    p.add_argument("--group", help="Unix group of the teachers, who may then collect "
+                                   "without root")
+    p.set_defaults(func=_exchange_init)
+
+    p = sub.add_parser("collect", help="gather the latest hand-in per student and lesson")
+    p.add_argument("--out", required=True, help="folder to collect into (then pactlab grade it)")
+    p.add_argument("--exchange", help="exchange folder (default $PACTLAB_EXCHANGE or "
+                                      "/srv/pactlab/exchange)")
+    p.add_argument("--from-homes", action="store_true",
+                   help="(root, one server) read every student's answers folder instead")
+    p.add_argument("--lessons", action="append", metavar="L1,L2", help="only these lessons")
+    p.add_argument("--user-prefix", help="Unix user name prefix before the hub user name "
+                                         "(TLJH: jupyter-; default: user_prefix in course.json)")
+    _roster_options(p)
+    p.set_defaults(func=_collect)
+
+    p = sub.add_parser("export", help="write grades.csv in the CSV layout an LMS imports")
+    p.add_argument("format", choices=("canvas", "moodle", "google"))
+    p.add_argument("--grades", required=True, help="the grades.csv pactlab grade wrote")
+    p.add_argument("--out", required=True, help="CSV to write")
+    _roster_options(p)
+    p.set_defaults(func=_export)
     return parser
 
 
-GRADE_OPTIONS_WITH_VALUE = ("--out", "--report", "--lessons")
+GRADE_OPTIONS_WITH_VALUE = ("--out", "--report", "--lessons", "--format", "--roster",
+                            "--hub-api", "--token-env", "--group", "--course")
 GRADE_FLAGS = ("--with-written", "-h", "--help")
 
 
