@@ -90,3 +90,14 @@ def test_the_student_runtime_runs_without_instructor_dependencies(tmp_path):
                           env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert "OK 00_start_here__ana.pactlab.json" in done.stdout
+
+
+def test_every_subpackage_is_in_the_wheel():
+    """A non-editable install (a hub, the browser edition) has only the packages pyproject lists."""
+    import tomllib
+
+    listed = set(tomllib.loads((REPO / "pyproject.toml").read_text("utf-8"))
+                 ["tool"]["setuptools"]["packages"])
+    found = {".".join(p.parent.relative_to(REPO).parts)
+             for p in (REPO / "pactlab").rglob("__init__.py")}
+    assert found <= listed, f"add to [tool.setuptools] packages: {sorted(found - listed)}"
