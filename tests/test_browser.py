@@ -39,6 +39,13 @@ from tools import find_browser
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "artifacts" / "browser"
+# axe-core, installed by `make test` from tests/a11y/package.json (never fetched at run time)
+AXE = ROOT / "tests" / "a11y" / "node_modules" / "axe-core" / "axe.min.js"
+# What axe checks: the course's own output (rendered Markdown cells and cell outputs, widgets
+# included). JupyterLab's own chrome (menus, toolbars, side bars, cell prompts, the editor) is
+# left out: the course cannot change it (docs/accessibility.md).
+AXE_INCLUDE = [".jp-Notebook .jp-MarkdownOutput", ".jp-Notebook .jp-OutputArea-output"]
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                 "--disable-background-networking", "--disable-component-update",
                 "--disable-sync", "--no-first-run", "--disable-quic"]
@@ -302,6 +309,26 @@ def screenshot(page, name: str) -> Path:
     return path
 
 
+def axe_scan(page, name: str) -> list[dict]:
+    """Run axe-core on the course's output in the open notebook; write every rule that fired
+    to artifacts/browser/<name>-axe.json and return the serious and critical violations."""
+    if not AXE.is_file():
+        pytest.fail(f"axe-core is missing ({AXE.relative_to(ROOT)}): run `make test`, which "
+                    "installs it with `npm ci --prefix tests/a11y`", pytrace=False)
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE))
+    result = page.evaluate("""async ([include, tags]) => {
+      const nodes = include.flatMap(sel => Array.from(document.querySelectorAll(sel)));
+      const res = await window.axe.run(nodes, {runOnly: {type: 'tag', values: tags},
+                                               resultTypes: ['violations']});
+      return res.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+        nodes: v.nodes.length,
+        targets: v.nodes.slice(0, 5).map(n => n.target.join(' ') + ' :: ' + n.failureSummary)}));
+    }""", [AXE_INCLUDE, AXE_TAGS])
+    (ARTIFACTS / f"{name}-axe.json").write_text(json.dumps(result, indent=1) + "\n", "utf-8")
+    return [v for v in result if v["impact"] in ("serious", "critical")]
+
+
 def strip_marks(text: str) -> str:
     from pactlab.questions import plain_text
 
@@ -345,6 +372,11 @@ def test_notebook_in_jupyterlab(rel, lab, browser):
         command(page, "notebook:run-all-cells")
         wait_all_ran(page, rel)
         check_widgets_rendered(page, rel, ids)
+        page.wait_for_timeout(300)
+        serious = axe_scan(page, name)
+        assert not serious, (f"{rel}: axe-core found serious or critical accessibility problems "
+                             f"in the course's output (all rules: artifacts/browser/{name}-axe"
+                             f".json): " + json.dumps(serious, indent=1))
 
         if choice is not None:
             key = choice.key
