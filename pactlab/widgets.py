@@ -13,6 +13,7 @@ import hashlib
 import html
 import json
 import random
+import time
 import warnings
 from typing import Any, Callable
 
@@ -38,12 +39,10 @@ STYLE = """<style>
   height: auto !important; line-height: 1.45 !important; white-space: normal !important;
   overflow: visible !important; align-items: flex-start; margin: 0.15em 0; }
 .pactlab-question .widget-radio-box input, .pactlab-question .widget-label-basic input {
-  margin-top: 0.3em; flex: none; }
+  margin-top: 0.2em; flex: none; }
 .pactlab-question .widget-checkbox { height: auto; width: 100%; }
-.pactlab-question .widget-dropdown { height: auto; flex-wrap: wrap; max-width: 100%; }
-.pactlab-question .widget-dropdown > label.widget-label { white-space: normal; overflow: visible;
-  height: auto; line-height: 1.45; text-align: left; padding: 0.2em 0.5em 0.2em 0; }
-.pactlab-question .widget-dropdown select { min-width: 0; max-width: 100%; }
+.pactlab-question .widget-radio-box-horizontal { flex-wrap: wrap; gap: 0 1.5em; }
+.pactlab-match-choices { margin-left: 1em; }
 .pactlab-question .widget-text, .pactlab-question .widget-textarea { max-width: 100%; }
 .pactlab-question .widget-text > label.widget-label,
 .pactlab-question .widget-textarea > label.widget-label { width: auto !important;
@@ -101,14 +100,13 @@ def _announce(body: str, urgent: bool) -> str:
     return f"<div role='{role}' aria-live='{'assertive' if urgent else 'polite'}'>{body}</div>"
 
 
-STALE_NOTE = ("Not checked yet: you changed your answer after this feedback. Press {button} "
-              "to check the new one.")
-
 
 class QuestionView:
     """The live widget of one question, bound to the answer store."""
 
     button_text = "Check"
+    stale_note = ("Not checked yet: you changed your answer after this feedback. Press Check to "
+                  "check the new one.")
 
     def __init__(self, question: Question, store: AnswerStore,
                  on_change: Callable[[], None] | None = None):
@@ -120,6 +118,7 @@ class QuestionView:
         self._feedback_body = ""   # the last feedback shown, without the live-region wrapper
         self._checked_value: Any = None  # what the widget showed when that feedback was given
         self._stale = False
+        self._busy = False
         q = question
         self.header = w.HTML(
             f"{STYLE}<div class='pactlab-prompt' style='line-height:1.45'>"
@@ -171,14 +170,14 @@ class QuestionView:
     def _input_changed(self) -> None:
         """Mark the feedback "not checked yet" when the input no longer shows what was
         checked; take the mark away when it does again."""
-        if not self._feedback_body or self.result is None:
+        if self._busy or not self._feedback_body or self.result is None:
             return
         stale = self._safe_read() != self._checked_value
         if stale == self._stale:
             return
         self._stale = stale
         if stale:
-            note = _message_html(STALE_NOTE.format(button=self.button_text), "warning")
+            note = _message_html(self.stale_note, "warning")
             self.feedback.value = _announce(
                 f"{note}<div class='pactlab-stale' aria-label='Feedback on your earlier "
                 f"answer'>{self._feedback_body}</div>", False)
@@ -204,7 +203,11 @@ class QuestionView:
                 f".answer(..., replace=True)`.", "warning")
             result = self.question.check(kept["answer"])
         self.result = result
-        self.show(result.answer)
+        self._busy = True  # showing the answer is not the student changing it
+        try:
+            self.show(result.answer)
+        finally:
+            self._busy = False
         self._checked_value = self._safe_read()
         self._show_feedback(note + feedback_html(result), urgent=source == "click")
         self.on_change()
@@ -361,7 +364,6 @@ class OrderView(QuestionView):
         self.down.on_click(lambda _b: self.move(+1))
         self.moved = w.HTML("")
         self._render()
-        self.pick.observe(lambda _c: self._buttons(), names="value")
         guide = w.HTML(f"<div style='line-height:1.45'>Choose an item, then move it."
                        f"<span class='pactlab-sr-only'> {html.escape(short)}</span></div>")
         return w.VBox([guide, self.pick, w.HBox([self.up, self.down]), self.moved])
@@ -371,30 +373,29 @@ class OrderView(QuestionView):
         self.pick.options = [(f"{n}. {plain_text(self.question.items[k])}", k)
                              for n, k in enumerate(self.order, start=1)]
         self.pick.value = chosen
-        self._buttons()
 
-    def _buttons(self):
-        chosen = self.pick.value
-        pos = self.order.index(chosen) if chosen in self.order else None
-        self.up.disabled = pos is None or pos == 0
-        self.down.disabled = pos is None or pos == len(self.order) - 1
+    def _say(self, text: str) -> None:
+        self.moved.value = _announce(f"<div style='color:#505050'>{html.escape(text)}</div>",
+                                     False)
 
     def move(self, step: int) -> None:
-        """Move the chosen item `step` places (-1 up, +1 down)."""
+        """Move the chosen item `step` places (-1 up, +1 down). The buttons are never disabled
+        (a disabled button would drop the keyboard focus); at an end they say so."""
         chosen = self.pick.value
         if chosen not in self.order:
+            self._say("Choose an item first, then move it.")
             return
         pos = self.order.index(chosen)
         other = pos + step
-        if 0 <= other < len(self.order):
-            self.order[pos], self.order[other] = self.order[other], self.order[pos]
-            self.touched = True
-            self._render()
-            self.moved.value = _announce(
-                f"<span class='pactlab-sr-only'>Moved to place {other + 1} of "
-                f"{len(self.order)}: {html.escape(plain_text(self.question.items[chosen]))}"
-                f"</span>", False)
-            self._input_changed()
+        text = plain_text(self.question.items[chosen])
+        if not 0 <= other < len(self.order):
+            self._say(f"Already {'first' if step < 0 else 'last'}: {text}")
+            return
+        self.order[pos], self.order[other] = self.order[other], self.order[pos]
+        self.touched = True
+        self._render()
+        self._say(f"Moved to place {other + 1} of {len(self.order)}: {text}")
+        self._input_changed()
 
     def click(self):
         if not self.touched:
@@ -418,21 +419,25 @@ class OrderView(QuestionView):
 
 
 class MatchView(QuestionView):
+    """Each item with its categories as a row of radio buttons (click, or Tab and Space). Not a
+    drop-down menu: in JupyterLab the arrow keys and most letters pressed on a menu act on the
+    notebook (next cell, change cell type) instead of choosing."""
+
     def build(self):
-        cats = [("choose…", None)] + [(plain_text(t), k)
-                                      for k, t in self.question.categories.items()]
+        cats = [(plain_text(t), k) for k, t in self.question.categories.items()]
         order = shuffled(list(self.question.items), self.store.student, self.question.id)
-        # index 0 is the "choose…" entry (value None); value=None would show an empty box.
-        # The item is the menu's own label (left, wrapping); the menu says what it is for.
         self.drops = {}
-        for k in order:
-            text = self.question.items[k]
-            self.drops[k] = w.Dropdown(
-                options=cats, index=0, description=_label(
-                    plain_text(text), f"(category, question {self.question.id})"),
-                description_allow_html=True, style={"description_width": "min(60%, 40em)"},
-                layout=w.Layout(width="100%"))
-        return w.VBox(list(self.drops.values()))
+        rows = []
+        for n, k in enumerate(order, start=1):
+            self.drops[k] = w.RadioButtons(options=cats, value=None, orientation="horizontal",
+                                           layout=w.Layout(width="100%"))
+            self.drops[k].add_class("pactlab-match-choices")
+            rows.append(w.HTML(
+                f"<div class='pactlab-match-item' style='line-height:1.45;margin-top:0.4em'>"
+                f"<span class='pactlab-sr-only'>Item {n} of {len(order)}: </span>"
+                f"{inline_markup(self.question.items[k])}</div>"))
+            rows.append(self.drops[k])
+        return w.VBox(rows)
 
     def watch(self, callback):
         _observe(list(self.drops.values()), callback)
@@ -442,10 +447,7 @@ class MatchView(QuestionView):
 
     def show(self, answer):
         for k, d in self.drops.items():
-            if answer.get(k) is None:
-                d.index = 0
-            else:
-                d.value = answer[k]
+            d.value = answer.get(k)
 
     def static_body(self):
         return ("<p>Categories:</p>" + _list_html(self.question.categories)
@@ -468,11 +470,29 @@ class TextEntryView(QuestionView):
         # the box)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", DeprecationWarning)
-            self.text.on_submit(lambda _t: self.click())
+            self.text.on_submit(lambda _t: self._enter())
+        self._entered_at = None
         return w.HBox([self.text, w.HTML(inline_markup(unit))]) if unit else self.text
 
+    def _enter(self):
+        self._entered_at = time.monotonic()
+        self.click()
+
+    def _typed(self):
+        # The browser sends "Enter" at once but may hold back the last keystrokes' value while
+        # the kernel is busy (ipywidgets' message throttle), so that value can arrive just after
+        # the check: then check again, with what the student actually typed.
+        if self._busy:
+            return
+        if self._entered_at is not None and time.monotonic() - self._entered_at < 1.0 \
+                and self.text.value != self._checked_value:
+            self._entered_at = None
+            self.click()
+            return
+        self._input_changed()
+
     def watch(self, callback):
-        _observe([self.text], callback)
+        self.text.observe(lambda _c: self._typed(), names="value")
 
     def read(self):
         return self.text.value
@@ -502,6 +522,8 @@ def word_count_text(text: str) -> str:
 
 class WrittenView(QuestionView):
     button_text = "Submit"
+    stale_note = ("Not submitted yet: you edited your answer after submitting it. Press Submit "
+                  "to save the new version; until then your teacher sees the earlier one.")
 
     def build(self):
         self.text = w.Textarea(value="", placeholder="Write your answer here.", rows=8,

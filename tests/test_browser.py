@@ -469,3 +469,167 @@ def test_a_lesson_and_its_exercises_in_two_tabs_keep_both_answers(lab, browser):
         screenshot(lesson, "two-tabs__lesson")
     finally:
         context.close()
+
+
+# --------------------------------------------------------------------------------------------
+# Keyboard only: one question of every type answered with key presses alone
+ACTIVE_JS = """() => { const e = document.activeElement;
+  const label = e && e.labels && e.labels.length ? e.labels[0].innerText : '';
+  const style = e ? getComputedStyle(e) : null;
+  const q = e && e.closest('.pactlab-question');
+  const group = q ? Array.from(q.querySelectorAll('.pactlab-match-choices'))
+    .indexOf(e.closest('.pactlab-match-choices')) : -1;
+  return {tag: e ? e.tagName : '', label: label.replace(/\\s+/g, ' ').trim(), group,
+          title: e ? (e.title || '') : '', text: e ? (e.innerText || '').trim() : '',
+          inQuestion: !!(e && e.closest('.pactlab-question')),
+          outline: style ? style.outlineStyle + ' ' + style.outlineWidth : ''}; }"""
+
+
+def tab_to(page, want, what: str, reverse: bool = False, limit: int = 40) -> dict:
+    """Press Tab (Shift+Tab) until the focused element satisfies `want`; return it."""
+    for _ in range(limit):
+        page.keyboard.press("Shift+Tab" if reverse else "Tab")
+        active = page.evaluate(ACTIVE_JS)
+        if want(active):
+            return active
+    raise AssertionError(f"{limit} presses of {'Shift+' if reverse else ''}Tab did not reach "
+                         f"{what}; focus is on {active}")
+
+
+def seek(page, want, what: str) -> dict:
+    """Tab forward within the question to an element satisfying `want`, else back."""
+    for _ in range(15):
+        page.keyboard.press("Tab")
+        active = page.evaluate(ACTIVE_JS)
+        if want(active):
+            return active
+        if not active["inQuestion"]:
+            break
+    return tab_to(page, want, what, reverse=True)
+
+
+def go_to_cell(page, index: int) -> None:
+    """Command mode on the first cell, then Down-arrow presses to cell `index` (JupyterLab's
+    own keyboard navigation), then Tab into that cell's output."""
+    page.evaluate("() => { const nb = window.jupyterapp.shell.currentWidget.content;"
+                  " nb.activeCellIndex = 0; nb.mode = 'command'; nb.node.focus(); }")
+    for _ in range(index):
+        page.keyboard.press("ArrowDown")
+    assert page.evaluate("() => window.jupyterapp.shell.currentWidget.content"
+                         ".activeCellIndex") == index
+
+
+def question_cells(rel: str) -> dict[str, int]:
+    nb = json.loads((ROOT / rel).read_text(encoding="utf-8"))
+    cells = {}
+    for n, cell in enumerate(nb["cells"]):
+        if cell["cell_type"] == "code":
+            for qid in QUESTION_RE.findall("".join(cell["source"])):
+                cells.setdefault(qid, n)
+    return cells
+
+
+def press_check(page, qid: str, button: str = "Check") -> None:
+    active = tab_to(page, lambda a: a["title"] == f"{button} your answer to {qid}",
+                    f"the {button} button of {qid}")
+    assert active["outline"].split()[0] != "none", f"no visible focus on {qid}'s {button}"
+    page.keyboard.press("Enter")
+
+
+def test_keyboard_only_answers_every_question_type(lab, browser):
+    from playwright.sync_api import expect
+
+    from pactlab.bank import load_bank
+
+    rel = "notebooks/00_start_here.ipynb"
+    bank = load_bank("00_start_here", root=lab.course)
+    cells = question_cells(rel)
+    by_kind = {}
+    for qid in cells:
+        by_kind.setdefault(bank[qid].kind, bank[qid])
+    from pactlab.questions import TYPES
+
+    assert set(by_kind) == set(TYPES), f"{rel} lacks question types {set(TYPES) - set(by_kind)}"
+    context = browser.new_context(viewport={"width": 1366, "height": 768})
+    try:
+        page = open_and_run(context, lab, rel)
+        typed = {"number", "date", "text", "data"}
+        for kind, q in by_kind.items():
+            widget = question_widget(page, q.id)
+            go_to_cell(page, cells[q.id])
+            tab_to(page, lambda a: a["inQuestion"], f"the first control of {q.id}")
+            page.keyboard.press("Shift+Tab")  # back to just before it: each step tabs forward
+            if kind == "choice":
+                tab_to(page, lambda a: a["label"] == strip_marks(q.options[q.key]),
+                       f"the right option of {q.id}")
+                page.keyboard.press("Space")
+                press_check(page, q.id)
+            elif kind == "multi":
+                wanted = {strip_marks(q.options[k]) for k in q.key}
+                for _ in range(len(q.options)):
+                    active = tab_to(page, lambda a: a["tag"] == "INPUT", f"a box of {q.id}")
+                    if active["label"] in wanted:
+                        page.keyboard.press("Space")
+                press_check(page, q.id)
+            elif kind == "order":
+                for pos, item in enumerate(q.key):
+                    text = strip_marks(q.items[item])
+                    label = widget.locator(".widget-radio-box label").filter(has_text=text)
+                    seek(page, lambda a: a["label"].endswith(text), f"item {item!r}")
+                    page.keyboard.press("Space")
+                    expect(label.locator("input")).to_be_checked()
+                    tab_to(page, lambda a: a["title"].startswith(
+                        "Move the chosen item one place up"), f"Move up of {q.id}")
+                    for _ in range(len(q.key)):
+                        if label.inner_text().strip().startswith(f"{pos + 1}. "):
+                            break
+                        before = label.inner_text()
+                        page.keyboard.press("Enter")
+                        expect(label).not_to_have_text(before)
+                    expect(label).to_have_text(re.compile(rf"^\s*{pos + 1}\. "))
+                press_check(page, q.id)
+            elif kind == "match":
+                shown = widget.locator(".pactlab-match-item").all_inner_texts()
+                for n, text in enumerate(shown):
+                    item = next(i for i, t in q.items.items()
+                                if strip_marks(text).endswith(strip_marks(t)))
+                    want = strip_marks(q.categories[q.key[item]])
+                    tab_to(page, lambda a: a["group"] == n and a["label"] == want,
+                           f"{want!r} for {item!r}")
+                    page.keyboard.press("Space")
+                press_check(page, q.id)
+            elif kind in typed:
+                tab_to(page, lambda a: a["tag"] == "INPUT", f"the box of {q.id}")
+                page.keyboard.type(str(q.key_answer()))
+                page.keyboard.press("Enter")  # Enter checks
+            elif kind == "written":
+                tab_to(page, lambda a: a["tag"] == "TEXTAREA", f"the box of {q.id}")
+                page.keyboard.type("I would like to know what the treaty changes in practice, "
+                                   "and I would trust the published text.")
+                expect(widget).to_contain_text("18 words")
+                press_check(page, q.id, button="Submit")
+            feedback = widget.locator(".pactlab-feedback")
+            expect(feedback, f"{q.id}: feedback after keyboard answering").to_have_count(1)
+            status = "submitted" if kind == "written" else "correct"
+            expect(feedback).to_have_class(re.compile(rf"\bpactlab-{status}\b"))
+            expect(widget.locator("[role=alert] .pactlab-feedback")).to_have_count(1)
+
+        # changing a checked answer marks the feedback as not checked yet
+        number = by_kind["number"]
+        go_to_cell(page, cells[number.id])
+        tab_to(page, lambda a: a["tag"] == "INPUT", f"the box of {number.id}")
+        page.keyboard.type("0")
+        expect(question_widget(page, number.id)).to_contain_text("Not checked yet")
+        page.keyboard.press("Backspace")
+        expect(question_widget(page, number.id)).not_to_contain_text("Not checked yet")
+        screenshot(page, "keyboard-only__start_here")
+
+        saved = json.loads((lab.answers / STUDENT / "00_start_here.json").read_text("utf-8"))
+        for kind, q in by_kind.items():
+            if kind == "written":
+                assert saved["answers"][q.id]["answer"].startswith("I would like to know")
+            else:
+                assert q.check(saved["answers"][q.id]["answer"]).correct, (q.id, saved[
+                    "answers"][q.id])
+    finally:
+        context.close()

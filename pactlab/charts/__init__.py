@@ -24,12 +24,14 @@ from .response import (RESPONSE_ACTOR_ORDER, RESPONSE_STANCE_ORDER, stance_by_ac
                        statement_timeline)
 from .sources import (STATE_MEDIA_COLOURS, VERDICT_COLOURS, VERDICT_ORDER, sources_by_kind,
                       verdicts_along_article, verdicts_by_claim_type)
-from .style import ACTOR_COLOURS, DPI, FIGSIZE, OKABE_ITO, STANCE_COLOURS, finish, new_figure
+from .style import (ACTOR_COLOURS, DPI, FIGSIZE, OKABE_ITO, STANCE_COLOURS, describe, finish,
+                    new_figure)
 from .summit import ratification_days, summit_label, treaty_chain, visit_hours
 from .views import CaseView, article_view, claim_cards
 
 __all__ = [
     "OKABE_ITO", "STANCE_COLOURS", "ACTOR_COLOURS", "FIGSIZE", "DPI", "new_figure", "finish",
+    "describe",
     "treaty_chain", "visit_hours", "ratification_days", "summit_label",
     "DOMAIN_LABELS", "treaty_domain_map", "articles_per_domain",
     "RESPONSE_ACTOR_ORDER", "RESPONSE_STANCE_ORDER", "stance_by_actor", "statement_timeline",
