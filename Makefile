@@ -5,6 +5,7 @@
 #   make test       add the test tools to .venv/, then every check (see "test" below);
 #                   non-zero on failure
 #   make notebooks  re-execute notebooks/ and solutions/, then regenerate exercises/
+#   make handouts   regenerate the printable handouts in docs/handouts/ from the data
 #   make bench      the benchmarks (by hand; numbers go in README.md)
 #   make clean      remove caches and test artifacts (make distclean also removes .venv/)
 #
@@ -35,7 +36,7 @@ NBVAL_DIRS := $(if $(wildcard solutions/*.ipynb),solutions) $(if $(wildcard exer
 .DEFAULT_GOAL := help
 .NOTPARALLEL:
 .PHONY: help install install-lab lab test check test-unit test-notebooks test-browser \
-        notebooks bench clean distclean
+        notebooks handouts bench clean distclean
 
 help:
 	@echo "make lab        open the course in JupyterLab (sets up .venv/ the first time)"
@@ -103,6 +104,8 @@ check: $(STAMP_TEST)
 	$(BIN)/pactlab check-data
 	@echo "== docs/answer_key.md in sync with the master banks"
 	$(BIN)/pactlab answer-key --check
+	@echo "== docs/handouts/ in sync with the data (tools/build_handouts.py --check)"
+	$(PY) tools/build_handouts.py --check
 	@echo "== lint (ruff, configured in pyproject.toml)"
 	$(BIN)/ruff check .
 
@@ -136,6 +139,9 @@ test-browser: $(STAMP_TEST) $(if $(filter 1,$(PACTLAB_SKIP_BROWSER)),,$(AXE_STAM
 	  PACTLAB_BROWSER="$$browser" $(PYTEST) -m browser -rs tests/test_browser.py; fi
 
 # ---- for maintainers ------------------------------------------------------------------------
+handouts: $(STAMP_TEST)
+	$(PY) tools/build_handouts.py
+
 notebooks: $(STAMP_TEST)
 	$(BIN)/pactlab assign
 	$(PY) tools/execute_notebooks.py

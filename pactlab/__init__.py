@@ -10,6 +10,7 @@ no processes or threads, so it runs unchanged in the browser edition):
     pactlab.lesson      `start()`: what a notebook's setup cell calls
     pactlab.data        loading the course's CSV tables (checked by pactlab.datacheck)
     pactlab.charts      the course's matplotlib charts
+    pactlab.tables      how lessons show tables (one style) and their sources block
 
 Instructor tools (`pactlab.instructor`, the `pactlab` command; extra dependencies: PyYAML,
 jsonschema): masters, authoring (assign, release), submissions (reading them), scoring,

@@ -27,7 +27,7 @@ from .datacheck import (MAX_LISTED, PACKAGE_FILE, DataError, Problem, _Checked, 
 __all__ = [
     "DataError", "Problem", "format_problems", "load", "validate", "summary", "sources_for",
     "table_names", "data_dir", "sources", "timeline", "treaty_articles", "reactions", "gifts",
-    "case_claims", "case_signals", "clause_comparison", "case_article", "MAX_LISTED",
+    "case_claims", "case_signals", "clause_comparison", "places", "case_article", "MAX_LISTED",
     "PACKAGE_FILE",
 ]
 
@@ -123,6 +123,15 @@ def case_signals(root=None):
 def clause_comparison(root=None):
     """clause_comparison.csv: Article 4 of the treaty beside two older mutual-defence clauses."""
     return load("clause_comparison", root)
+
+
+def places(root=None):
+    """places.csv: the places the context lesson's map marks, with `lat` and `lon` as floats
+    (the file holds them as checked decimal text, two decimals)."""
+    table = load("places", root)
+    for column in ("lat", "lon"):
+        table[column] = table[column].astype(float)
+    return table
 
 
 def case_article(root=None) -> str:

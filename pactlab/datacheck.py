@@ -358,7 +358,45 @@ def _check_table(data: str, res: _Resource, resources: dict, stamp) -> _Checked:
         problems.append(Problem(rel, None, None, f"the table has {len(rows)} rows", None,
                                 f"exactly {res.row_count} rows"))
     problems += _cell_problems(data, rel, res, header, rows, resources, stamp, bad_offsets)
+    if res.name == "sources":
+        problems += _origin_problems(rel, header, rows)
     return _Checked(header, tuple(rows), tuple(problems))
+
+
+def _origin_problems(rel: str, header: tuple, rows: list) -> list[Problem]:
+    """sources.csv across rows: state_media agrees with state_media_level; a copy names its
+    original (copy_of, a row of this table that is an original, or original_publisher); an
+    original names none."""
+    needed = {"source_id", "state_media", "state_media_level", "origin", "copy_of",
+              "original_publisher"}
+    if not needed <= set(header):
+        return []   # a missing column is reported by the header check
+    col = {name: i for i, name in enumerate(header)}
+    origin_of = {cells[col["source_id"]]: cells[col["origin"]] for _, cells in rows}
+    out = []
+    for line, cells in rows:
+        get = lambda name: cells[col[name]]  # noqa: E731
+        level, flag = get("state_media_level"), get("state_media")
+        if level and flag in ("true", "false") and (flag == "true") != (level == "state-controlled"):
+            out.append(Problem(rel, line, "state_media", "disagrees with state_media_level:", flag,
+                               f"{'true' if level == 'state-controlled' else 'false'}, because "
+                               f"state_media_level is {level}"))
+        origin, copy_of, named = get("origin"), get("copy_of"), get("original_publisher")
+        if origin == "original" and (copy_of or named):
+            out.append(Problem(rel, line, "copy_of" if copy_of else "original_publisher",
+                               "an original names an original:", copy_of or named,
+                               "empty cells, or origin copy"))
+        if origin == "copy" and not (copy_of or named):
+            out.append(Problem(rel, line, "copy_of", "missing value", None,
+                               "the source_id of the original (copy_of) or its publisher "
+                               "(original_publisher): a copy names what it copies"))
+        if copy_of and copy_of not in origin_of:
+            out.append(Problem(rel, line, "copy_of", "no such source id", copy_of,
+                               "a source_id that is in sources.csv" + _suggest(copy_of, origin_of)))
+        elif copy_of and (origin_of[copy_of] != "original" or copy_of == get("source_id")):
+            out.append(Problem(rel, line, "copy_of", "not an original:", copy_of,
+                               "the source_id of a row whose origin is original"))
+    return out
 
 
 def _header_problems(rel, header, names, line, bad_offsets) -> list[Problem]:

@@ -227,7 +227,8 @@ def test_orphan_exercise_is_reported(course, capsys):
     (course / "exercises" / "99_old.ipynb").write_text("{}", encoding="utf-8")
     capsys.readouterr()
     assert main(["assign", "--check"]) == 1
-    assert "exercises/99_old.ipynb has no master solutions/99_old_solutions.ipynb" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "exercises/99_old.ipynb has no master solutions/99_old_solutions.ipynb" in err
 
 
 # ---- the answer key page, generated from the master banks -----------------------------------

@@ -37,6 +37,7 @@ def root(tmp_path):
         shutil.copy(csv_file, folder / csv_file.name)
     shutil.copy(REAL / "datapackage.json", folder)
     shutil.copy(REAL / "case_article.txt", folder)
+    shutil.copy(REAL / "case2_statement.txt", folder)
     return tmp_path
 
 
@@ -224,7 +225,7 @@ def test_dangling_source_ids(root):
 def test_duplicate_ids(root):
     with open(root / "data" / "sources.csv", "a", encoding="utf-8", newline="") as fh:
         fh.write("fixture-a,Fixture Publisher D,fixture row: placeholder source D,https://example.org/d,,"
-                 "secondary,false,en,,fixture row\n")
+                 "secondary,false,en,,fixture row,private,original,,\n")
     edit(root, "case_claims.csv", "C02,", "C01,")
     edit(root, "treaty_articles.csv", "\n7,", "\n6,")
     found = {(p.file, p.line, p.column, p.value, p.expected) for p in data.validate(root)}
@@ -360,7 +361,7 @@ def test_check_data_cli_success(root, capsys):
     assert re.search(r"\n  treaty_articles +23\n", out)
     assert "Sources by kind:        primary 1, secondary 2, tertiary 1" in out
     assert "Sources by state media: state media 1, other 3" in out
-    assert "All 8 tables valid" in out
+    assert "All 11 tables valid" in out
 
 
 def test_check_data_cli_failure_lists_every_problem(root, capsys):
@@ -400,7 +401,8 @@ def test_schema_describes_every_column():
     package = json.loads((REAL / "datapackage.json").read_text(encoding="utf-8"))
     names = [r["name"] for r in package["resources"]]
     assert names == ["sources", "timeline", "treaty_articles", "reactions", "gifts", "case_claims",
-                     "case_signals", "clause_comparison", "case_article"]
+                     "case_signals", "clause_comparison", "places", "case_article",
+                     "case2_statement", "case2_claims", "case2_results"]
     readme = (REAL / "README.md").read_text(encoding="utf-8")
     for res in package["resources"]:
         assert res.get("description"), res["name"]
@@ -475,7 +477,7 @@ def test_the_instructor_check_data_command_prints_and_returns_the_exit_code(root
     args = argparse.Namespace(root=str(root))
     assert check_data_cli(args) == 0
     out, err = capsys.readouterr()
-    assert "All 8 tables valid, and case_article.txt is unchanged." in out and err == ""
+    assert "All 11 tables valid, and case_article.txt is unchanged." in out and err == ""
     assert run_cli(root, capsys)[1] == out            # the same as `pactlab check-data` prints
     edit(root, "timeline.csv", ",summit,", ",summmit,")
     assert check_data_cli(args) == 1
@@ -489,3 +491,42 @@ def test_validation_and_loading_live_apart():
 
     assert data.validate is datacheck.validate and data.DataError is datacheck.DataError
     assert not {"pandas", "pactlab.data"} & imported(Path(datacheck.__file__))   # checks, never loads
+
+
+def test_state_media_level_and_copies_are_checked(root):
+    edit(root, "sources.csv", ",public-independent,copy,fixture-a,", ",public,copy,fixture-b,")
+    edit(root, "sources.csv", "2024-06-19,primary,true,en,,\"fixture row, not a real source\","
+         "state-controlled", "2024-06-19,primary,false,en,,\"fixture row, not a real source\","
+         "state-controlled")
+    edit(root, "sources.csv", ",private,copy,,AP", ",private,copy,,")
+    edit(root, "sources.csv", "private,original,,", "private,original,fixture-a,")
+    found = {(p.line, p.column, p.issue) for p in problems_in(root, "sources.csv")}
+    assert found == {
+        (2, "state_media", "disagrees with state_media_level:"),   # true for state-controlled
+        (3, "copy_of", "missing value"),                            # a copy names its original
+        (4, "state_media_level", "value not in the vocabulary:"),
+        (4, "copy_of", "not an original:"),                         # fixture-b is a copy
+        (5, "copy_of", "an original names an original:"),
+    }
+    text = message(root)
+    assert "expected true, because state_media_level is state-controlled" in text
+
+
+def test_copy_of_names_an_existing_row(root):
+    edit(root, "sources.csv", ",copy,fixture-a,", ",copy,fixture-zz,")
+    (problem,) = problems_in(root, "sources.csv")
+    assert (problem.line, problem.column, problem.issue, problem.value) == (
+        4, "copy_of", "no such source id", "fixture-zz")
+
+
+def test_real_sources_label_the_pravda_network_and_cite_originals():
+    src = data.sources(REPO)
+    assert set(src["state_media_level"]) == {"official", "state-controlled", "public-independent",
+                                            "private"}
+    assert (src["state_media"] == (src["state_media_level"] == "state-controlled")).all()
+    pravda = src[src["url"].str.contains(r"news-pravda\.com|pravda-it\.com|pravda-en\.com")]
+    assert len(pravda) >= 6
+    assert (pravda["origin"] == "copy").all() and pravda["note"].str.contains("VIGINUM").all()
+    assert (pravda["kind"] != "primary").all()
+    copies = src[src["origin"] == "copy"]
+    assert (copies["copy_of"].fillna("").ne("") | copies["original_publisher"].fillna("").ne("")).all()

@@ -221,8 +221,8 @@ def test_compile_master_reports_where_the_problem_is():
 
 def test_objectives_are_kept_and_a_question_may_only_name_one_of_them():
     master = {"lesson": "x", "title": "X", "objectives": {"o1": "date the visit"},
-              "questions": [{"id": "q1", "type": "number", "prompt": "How many?", "answer": {"value": 3},
-                             "objective": "o1"}]}
+              "questions": [{"id": "q1", "type": "number", "prompt": "How many?",
+                             "answer": {"value": 3}, "objective": "o1"}]}
     compiled = compile_master(master, "x.yaml")
     assert compiled["objectives"] == {"o1": "date the visit"}
     assert compiled["questions"][0]["objective"] == "o1"

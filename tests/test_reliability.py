@@ -222,7 +222,7 @@ def test_names_long_and_odd_are_one_rule_everywhere(course, tmp_path, monkeypatc
     assert [f.name for f in files] == [f"{LESSON}__{safe}.pactlab.json"]
     capsys.readouterr()
     assert main(["grade", str(tmp_path / "subs"), "--out", str(tmp_path / "g.csv")]) == 0
-    rows = list(csv.DictReader(open(tmp_path / "g.csv", encoding="utf-8")))
+    rows = list(csv.DictReader(open(tmp_path / "g.csv", encoding="utf-8-sig")))
     assert rows[1]["student"] == safe and rows[1]["start-choice"] == "1"
 
 
@@ -445,7 +445,7 @@ def run_grade(*args) -> int:
 
 
 def rows_of(path: Path) -> list[dict]:
-    with open(path, newline="", encoding="utf-8") as fh:
+    with open(path, newline="", encoding="utf-8-sig") as fh:
         return list(csv.DictReader(fh))
 
 
@@ -476,7 +476,7 @@ def test_every_csv_cell_is_neutralised_file_names_included(course, tmp_path, mon
     monkeypatch.chdir(folder)
     assert run_grade(".", "--out", tmp_path / "out" / "g.csv") == 1
     for name in ("g.csv", "g.long.csv", "g.written.csv", "g.errors.csv"):
-        text = (tmp_path / "out" / name).read_text(encoding="utf-8")
+        text = (tmp_path / "out" / name).read_text(encoding="utf-8-sig")
         for row in csv.reader(text.splitlines()):
             for cell in row:
                 assert cell[:1] not in ("=", "+", "@") or cell[1:2] == "", (name, cell)

@@ -1,6 +1,7 @@
 """The course's charts: small functions, one per chart, so lessons stay short and a style change
 is made once.
 
+    context     lesson 00 (the why): places_map, distances_from
     style       the palette (OKABE_ITO), STANCE_COLOURS, ACTOR_COLOURS, new_figure(), finish()
     summit      lesson 1: treaty_chain, visit_hours, ratification_days
     domains     lesson 2: treaty_domain_map, articles_per_domain
@@ -19,23 +20,23 @@ literals here.
 """
 from __future__ import annotations
 
+from .context import NO_MAP_DATA, distances_from, places_map
 from .domains import DOMAIN_LABELS, articles_per_domain, treaty_domain_map
 from .response import (RESPONSE_ACTOR_ORDER, RESPONSE_STANCE_ORDER, stance_by_actor,
                        statement_timeline)
-from .sources import (STATE_MEDIA_COLOURS, VERDICT_COLOURS, VERDICT_ORDER, sources_by_kind,
-                      verdicts_along_article, verdicts_by_claim_type)
-from .style import (ACTOR_COLOURS, DPI, FIGSIZE, OKABE_ITO, STANCE_COLOURS, describe, finish,
-                    new_figure)
+from .sources import (STATE_MEDIA_COLOURS, VERDICT_COLOURS, VERDICT_ORDER, results_page,
+                      sources_by_kind, verdicts_along_article, verdicts_by_claim_type)
+from .style import ACTOR_COLOURS, DPI, FIGSIZE, OKABE_ITO, STANCE_COLOURS, finish, new_figure
 from .summit import ratification_days, summit_label, treaty_chain, visit_hours
 from .views import CaseView, article_view, claim_cards
 
 __all__ = [
     "OKABE_ITO", "STANCE_COLOURS", "ACTOR_COLOURS", "FIGSIZE", "DPI", "new_figure", "finish",
-    "describe",
+    "places_map", "distances_from", "NO_MAP_DATA",
     "treaty_chain", "visit_hours", "ratification_days", "summit_label",
     "DOMAIN_LABELS", "treaty_domain_map", "articles_per_domain",
     "RESPONSE_ACTOR_ORDER", "RESPONSE_STANCE_ORDER", "stance_by_actor", "statement_timeline",
     "VERDICT_ORDER", "VERDICT_COLOURS", "STATE_MEDIA_COLOURS", "verdicts_by_claim_type",
-    "verdicts_along_article", "sources_by_kind",
+    "verdicts_along_article", "sources_by_kind", "results_page",
     "CaseView", "article_view", "claim_cards",
 ]

@@ -1,22 +1,26 @@
 """Lesson 4, evaluating sources (notebooks/04_evaluating_sources.ipynb): the case article's claims
-and the sources used to check them (data/case_claims.csv, data/sources.csv).
+and the sources used to check them (data/case_claims.csv, data/sources.csv), and the second
+case's search results (data/case2_results.csv).
 
     verdicts_by_claim_type(claims)   verdicts per claim type, stacked bars
     verdicts_along_article(claims)   one square per claim, in reading order
     sources_by_kind(sources)         the sources cited, by kind and state media
+    results_page(results)            the second case's offline search-results page (HTML)
 """
 from __future__ import annotations
 
 from .style import OKABE_ITO, finish, new_figure
 
 
-# Verdicts run from "checks out" to "does not": green, yellow, orange, vermillion; grey for what
-# cannot be checked and purple for opinion. Used by every lesson-4 chart and claim card.
-VERDICT_ORDER = ["accurate", "partly_accurate", "misleading", "inaccurate", "unverifiable",
-                 "opinion"]
+# Verdicts run from "checks out" to "does not": green, yellow, sky blue (true once, since
+# overtaken), orange, vermillion; grey for what cannot be checked and purple for opinion. Used by
+# every lesson-4 chart and claim card.
+VERDICT_ORDER = ["accurate", "partly_accurate", "outdated", "misleading", "inaccurate",
+                 "unverifiable", "opinion"]
 VERDICT_COLOURS = {
     "accurate": OKABE_ITO["bluish_green"],
     "partly_accurate": OKABE_ITO["yellow"],
+    "outdated": OKABE_ITO["sky_blue"],
     "misleading": OKABE_ITO["orange"],
     "inaccurate": OKABE_ITO["vermillion"],
     "unverifiable": OKABE_ITO["grey"],
@@ -136,3 +140,44 @@ def sources_by_kind(sources):
     return finish(fig, ax, f"Checking this one article took {n} sources: {secondary} news reports"
                            f" and\nother secondary sources, {primary} primary documents",
                   xlabel="Number of sources", ylabel="Kind of source")
+
+
+_PAGE_TYPE_LABELS = {"original": "original", "copy": "copy",
+                     "network_copy": "propaganda-network copy",
+                     "unattributed": "unattributed (origin not known)"}
+
+
+def results_page(results, reveal: bool = False):
+    """An offline page of search results (case2_results): title, site, date and snippet, as a
+    reader sees them before clicking. `reveal=True` adds what each page is (original, copy of
+    whom, network copy), for checking afterwards."""
+    import html
+
+    from .views import CaseView
+
+    esc = html.escape
+    items, lines = [], []
+    for rec in results.to_dict("records"):
+        date = rec.get("published")
+        missing = date is None or str(date) in ("NaT", "nan", "None")
+        when = "" if missing else date.strftime("%d %b %Y")
+        meta = esc(rec["site"]) + (f" · {esc(when)}" if when else " · no date shown")
+        extra = ""
+        if reveal:
+            kind = _PAGE_TYPE_LABELS.get(str(rec["page_type"]), str(rec["page_type"]))
+            copy_of = rec.get("copy_of")
+            of = f" of {esc(str(copy_of))}" if isinstance(copy_of, str) and copy_of else ""
+            extra = (f"<div style='font-size:0.85em;color:#333;margin-top:2px'>"
+                     f"<b>What it is:</b> {esc(kind)}{of}</div>")
+        items.append(
+            f"<div style='margin:0 0 12px 0'><div style='font-size:0.8em;color:#555'>"
+            f"{esc(rec['result_id'])} · {meta}</div>"
+            f"<div style='color:#1a0dab;font-size:1.05em'>{esc(rec['title'])}</div>"
+            f"<div style='font-size:0.92em;color:#222'>{esc(rec['snippet'])}</div>{extra}</div>")
+        lines.append(f"{rec['result_id']} {rec['site']}")
+    head = ("<div style='border:1px solid #ccc;border-radius:6px;padding:10px 14px;max-width:46em;"
+            "background:#fff;color:#111;font-family:sans-serif'><div style='font-size:0.85em;"
+            "color:#555;margin-bottom:8px'>Search results (offline copy; the links are not live)"
+            "</div>")
+    text = f"Search results: {len(lines)} results ({', '.join(lines)})"
+    return CaseView(head + "".join(items) + "</div>", text)

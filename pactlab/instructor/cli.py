@@ -59,7 +59,7 @@ def grade_cli(args) -> int:
     """`pactlab grade SUBMISSIONS... --out grades.csv [--report DIR] [--lessons L1,L2]
     [--with-written]`."""
     from ..bank import course_root
-    from .report import _n, write_report
+    from .report import _n, files_text, group_issues, write_report
     from .results import default_total_lessons, write_results
     from .scoring import grade_files
     from .submissions import student_key
@@ -77,9 +77,12 @@ def grade_cli(args) -> int:
                           if name.strip()})
     paths = write_results(run, Path(args.out), lessons=lessons,
                           with_written=getattr(args, "with_written", False))
-    for issue in run.issues:
-        where = f"{issue.file} [{issue.question}]" if issue.question else issue.file
-        print(f"pactlab grade: {issue.level}: {term(where)}: {term(issue.reason)}",
+    for grp in group_issues(run.issues):  # one line per kind of problem, not one per file
+        where = files_text(grp.files) if len(grp.files) > 1 else grp.files[0]
+        count = f"{len(grp.files)} files " if len(grp.files) > 1 else ""
+        if grp.question:
+            where += f" [{grp.question}]"
+        print(f"pactlab grade: {grp.level}: {count}{term(where)}: {term(grp.reason)}",
               file=sys.stderr)
     students = len({student_key(g.submission.student) for g in run.graded})
     failed = run.failed_files
@@ -90,7 +93,9 @@ def grade_cli(args) -> int:
           f"{', '.join(counted) or 'no lesson'}"
           f"{', written answers included' if getattr(args, 'with_written', False) else ''}), "
           f"{term(paths['long'].name)} (one row per answer), {term(paths['written'].name)} "
-          f"(written answers to grade) and {term(paths['errors'].name)} "
+          f"(written answers to grade, with a score and a comment column"
+          f"{'; rubrics in ' + term(paths['rubric'].name) if 'rubric' in paths else ''}) and "
+          f"{term(paths['errors'].name)} "
           f"({_n(len(run.issues), 'problem')}).")
     if getattr(args, "report", None):
         import matplotlib
@@ -102,6 +107,30 @@ def grade_cli(args) -> int:
         print(f"{_n(len(failed), 'file')} could not be graded: see {term(paths['errors'])}",
               file=sys.stderr)
         return 1
+    return 0
+
+
+def feedback_cli(args) -> int:
+    """`pactlab feedback SUBMISSIONS... --out DIR [--grades grades.csv]`."""
+    from ..bank import course_root
+    from .feedback import write_feedback
+    from .report import _n
+    from .scoring import grade_files
+
+    print(f"Course: {term(course_root())}")
+    run = grade_files(args.submissions)
+    if not run.graded:
+        raise ValueError("no submission could be graded: name the .pactlab.json files or "
+                         "folders you graded with pactlab grade")
+    pages = write_feedback(run, Path(args.out), Path(args.grades) if args.grades else None)
+    for issue in run.issues:
+        if issue.level != "skipped" and not issue.reason.startswith("duplicate"):
+            print(f"pactlab feedback: {issue.level}: {term(issue.file)}: {term(issue.reason)}",
+                  file=sys.stderr)
+    print(f"Wrote {_n(len(pages), 'feedback page')} into {term(args.out)} (one HTML file per "
+          "student, named after them)"
+          + ("" if args.grades else "; without --grades, written answers show as not graded")
+          + ".")
     return 0
 
 
@@ -201,6 +230,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--with-written", action="store_true",
                    help="add the scores typed into grades.written.csv to the totals")
     p.set_defaults(func=_grade)
+
+    p = sub.add_parser("feedback", help="write each student a feedback page (HTML) after "
+                                        "grading")
+    p.add_argument("submissions", nargs="+", help="the submission files or folders graded")
+    p.add_argument("--out", required=True, help="folder for the pages, one per student")
+    p.add_argument("--grades", help="the grades CSV `pactlab grade` wrote: the written scores "
+                                    "and comments come from its .written.csv")
+    p.set_defaults(func=feedback_cli)
     return parser
 
 

@@ -1,12 +1,16 @@
-"""The grades files: grades.csv (wide, for an LMS), grades.long.csv, grades.written.csv (the
-written answers, with the scores a teacher typed carried over) and grades.errors.csv. Every cell
-is neutralised against spreadsheet formulas."""
+"""The grades files: grades.csv (wide, for people and an LMS: two decimals), grades.long.csv
+(one row per answer, full precision), grades.written.csv (the written answers, with the scores
+and comments a teacher typed carried over), grades.rubric.md (each written question's rubric,
+once) and grades.errors.csv. Every cell is neutralised against spreadsheet formulas; the files
+people open in a spreadsheet are UTF-8 with a byte-order mark, so Excel reads names like "Zoë"
+right."""
 from __future__ import annotations
 
 import csv
 import datetime as _dt
 import json
 import math
+import re
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +32,23 @@ def _cell(value: Any) -> Any:
 
 
 def _num(value: float | None) -> str:
-    return "" if value is None else f"{round(value, 4):g}"
+    """A number for people: rounded to two decimals, without trailing zeros (0.67, 7.5, 8)."""
+    if value is None:
+        return ""
+    text = f"{value:.2f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def _full(value: float | None) -> str:
+    """A number at full precision (the long file): the shortest text that reads back exactly."""
+    if value is None:
+        return ""
+    text = repr(float(value))
+    return text[:-2] if text.endswith(".0") else text
+
+
+# the files a person opens in a spreadsheet: a byte-order mark tells Excel they are UTF-8
+PEOPLE_ENCODING = "utf-8-sig"
 
 
 def _answer_text(answer: Any) -> str:
@@ -41,6 +61,7 @@ def output_paths(out: Path) -> dict[str, Path]:
     stem = out.name[:-4] if out.name.lower().endswith(".csv") else out.name
     return {"grades": out, "long": out.with_name(f"{stem}.long.csv"),
             "written": out.with_name(f"{stem}.written.csv"),
+            "rubric": out.with_name(f"{stem}.rubric.md"),
             "errors": out.with_name(f"{stem}.errors.csv")}
 
 
@@ -61,8 +82,8 @@ def _uncell(value: str) -> str:
     return value
 
 
-WRITTEN_COLUMNS = ["student", "lesson", "question", "points_possible", "score", "answer",
-                   "rubric", "file", "note"]
+WRITTEN_COLUMNS = ["student", "lesson", "question", "points_possible", "score", "comment",
+                   "answer", "file", "note"]
 
 
 def read_written_scores(path: Path) -> dict[tuple[str, str, str], dict]:
@@ -103,19 +124,17 @@ def written_rows(run: GradingRun, path: Path) -> tuple[list[dict], Path]:
         for i in g.items:
             if i.status != "written":
                 continue
-            rubric = (run.banks[i.lesson][i.question].secret or {}).get("rubric", "")
             answer = _answer_text(i.answer)
-            old = previous.pop((student_key(i.student), i.lesson, i.question), None)
-            score, note = "", ""
-            if old and old.get("score", "").strip():
-                score = old["score"].strip()
-                if old.get("answer", "") != answer:
-                    note = "the answer changed since this score was entered: check the score"
+            old = previous.pop((student_key(i.student), i.lesson, i.question), None) or {}
+            score, comment = old.get("score", "").strip(), old.get("comment", "").strip()
+            note = ""
+            if (score or comment) and old.get("answer", "") != answer:
+                note = "the answer changed since this score was entered: check the score"
             rows.append({"student": i.student, "lesson": i.lesson, "question": i.question,
-                         "points_possible": _num(i.possible), "score": score, "answer": answer,
-                         "rubric": rubric, "file": i.file, "note": note})
+                         "points_possible": _num(i.possible), "score": score,
+                         "comment": comment, "answer": answer, "file": i.file, "note": note})
     for old in previous.values():
-        if old.get("score", "").strip():
+        if old.get("score", "").strip() or old.get("comment", "").strip():
             rows.append({**{k: old.get(k, "") for k in WRITTEN_COLUMNS},
                          "note": "kept from the earlier file: no answer to it in this run"})
     return rows, target
@@ -151,13 +170,65 @@ def default_total_lessons(banks: dict[str, Bank]) -> list[str]:
                   if any(q.part == "exercises" for q in bank.questions.values()))
 
 
+def written_status(graded: int, total: int, counted: bool) -> str:
+    """The written part of one student's lesson, in words: `all graded`, `1 of 2 graded`,
+    `not graded`; `not counted` when the totals leave written answers out."""
+    if not total:
+        return ""
+    if not counted:
+        return f"not counted ({graded} of {total} graded)"
+    if graded == total:
+        return "all graded"
+    return "not graded" if not graded else f"{graded} of {total} graded"
+
+
+def rubric_levels(rubric: str) -> list[str]:
+    """A rubric's score levels, one string each: a level starts with "N point(s):" (or a
+    "-" bullet); the lines a bank wraps a level over are joined back."""
+    levels: list[str] = []
+    for line in str(rubric).splitlines():
+        text = line.strip()
+        if not text:
+            continue
+        starts = re.match(r"^(-\s+|\d+(\.\d+)?\s+points?\b)", text)
+        if starts or not levels:
+            levels.append(text[2:].strip() if text.startswith("- ") else text)
+        else:
+            levels[-1] += " " + text
+    return levels
+
+
+def write_rubrics(banks: dict[str, Bank], path: Path) -> Path | None:
+    """Each written question's prompt and rubric, once (not in every row of the written file)."""
+    written = [(lesson, q) for lesson in sorted(banks) for q in banks[lesson].part("exercises")
+               if not q.auto_scored]
+    if not written:
+        return None
+    lines = ["# Rubrics for the written answers", "",
+             "Score each answer in the `score` column of the written-answers file (0 up to the "
+             "question's points; half points are fine) and write the student a line in "
+             "`comment`: `pactlab feedback` returns it to them.", ""]
+    for lesson, q in written:
+        rubric = ((q.secret or {}).get("rubric") or "(no rubric in the bank)").strip()
+        lines += [f"## {lesson} · `{q.id}` ({_num(q.points)} points)", "",
+                  f"**Question.** {' '.join(q.prompt.split())}", "", "**Rubric.**", ""]
+        lines += [f"- {level}" for level in rubric_levels(rubric)]
+        lines.append("")
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return path
+
+
 def write_results(run: GradingRun, out: Path, lessons: list[str] | None = None,
                   with_written: bool = False) -> dict[str, Path]:
-    """grades.csv (wide), grades.long.csv, grades.written.csv, grades.errors.csv.
+    """grades.csv (wide), grades.long.csv, grades.written.csv, grades.rubric.md and
+    grades.errors.csv.
 
-    grades.csv has one row per student: a column per question, `total_<lesson>` per lesson,
-    and `total` over `lessons` (default: `default_total_lessons`). Written answers count only
-    `with_written`: then the scores typed into grades.written.csv are added in."""
+    grades.csv has one row per student: a column per question, then per lesson `total_<lesson>`
+    (auto-scored points, plus the written scores when `with_written`) and `written_<lesson>`
+    (the written part's status), and `total` over `lessons` (default: `default_total_lessons`).
+    Its numbers are rounded to two decimals, from full-precision sums; grades.long.csv keeps
+    full precision. Written answers count only `with_written`: then the scores typed into
+    grades.written.csv are added in."""
     paths = output_paths(Path(out))
     paths["grades"].parent.mkdir(parents=True, exist_ok=True)
     graded_lessons = sorted(run.banks)
@@ -166,7 +237,8 @@ def write_results(run: GradingRun, out: Path, lessons: list[str] | None = None,
                for q in run.banks[lesson].part("exercises")]
 
     rows, paths["written"] = written_rows(run, paths["written"])
-    typed = written_points(rows, paths["written"], run) if with_written else {}
+    # scores typed so far give the written part's status; a bad one is reported when it counts
+    typed = written_points(rows, paths["written"], run if with_written else GradingRun())
 
     def counts(q: Question) -> bool:
         return q.auto_scored or with_written
@@ -174,34 +246,47 @@ def write_results(run: GradingRun, out: Path, lessons: list[str] | None = None,
     students: dict[str, str] = {}
     cells: dict[str, dict[str, Any]] = {}
     per_lesson: dict[str, dict[str, float]] = {}
+    status: dict[str, dict[str, str]] = {}
     for g in run.graded:
         key = student_key(g.submission.student)
         students.setdefault(key, g.submission.student)
         row = cells.setdefault(key, {})
-        lesson_total = 0.0
+        lesson_total, scored, to_score = 0.0, 0, 0
         for item in g.items:
-            points = item.points if item.status != "written" else typed.get((key, item.question))
+            if item.status == "written":
+                to_score += 1
+                points = typed.get((key, item.question))
+                scored += points is not None
+                if not with_written:
+                    points = None
+            else:
+                points = (item.score or 0.0) * item.possible
             row[item.question] = _num(points)
             lesson_total += points or 0.0
-        per_lesson.setdefault(key, {})[g.submission.lesson] = round(lesson_total, 4)
+        per_lesson.setdefault(key, {})[g.submission.lesson] = lesson_total
+        status.setdefault(key, {})[g.submission.lesson] = written_status(scored, to_score,
+                                                                         with_written)
     possible = {lesson: sum(q.points for q in run.banks[lesson].part("exercises") if counts(q))
                 for lesson in graded_lessons}
     for lesson in counted:
         if lesson not in possible:
             possible[lesson] = sum(q.points for q in load_bank(lesson).part("exercises")
                                    if counts(q))
-    with open(paths["grades"], "w", newline="", encoding="utf-8") as fh:
+    with open(paths["grades"], "w", newline="", encoding=PEOPLE_ENCODING) as fh:
         wr = SafeWriter(fh)
         wr.writerow(["student"] + [q.id for _, q in columns]
-                    + [f"total_{lesson}" for lesson in graded_lessons] + ["total"])
+                    + [f"{kind}_{lesson}" for lesson in graded_lessons
+                       for kind in ("total", "written")] + ["total"])
         wr.writerow([POINTS_ROW] + [_num(q.points) for _, q in columns]
-                    + [_num(possible[lesson]) for lesson in graded_lessons]
+                    + [cell for lesson in graded_lessons
+                       for cell in (_num(possible[lesson]), "")]
                     + [_num(sum(possible[lesson] for lesson in counted))])
         for key in sorted(students, key=lambda k: (k, students[k])):
             row, mine = cells[key], per_lesson[key]
             wr.writerow([students[key]] + [row.get(q.id, "") for _, q in columns]
-                        + [_num(mine[lesson]) if lesson in mine else ""
-                           for lesson in graded_lessons]
+                        + [cell for lesson in graded_lessons
+                           for cell in ((_num(mine[lesson]), status[key][lesson])
+                                        if lesson in mine else ("", ""))]
                         + [_num(sum(mine.get(lesson, 0.0) for lesson in counted))])
     with open(paths["long"], "w", newline="", encoding="utf-8") as fh:
         wr = SafeWriter(fh)
@@ -209,15 +294,18 @@ def write_results(run: GradingRun, out: Path, lessons: list[str] | None = None,
                      "points_possible", "answer", "saved_at", "attempts", "file"])
         for g in run.graded:
             for i in g.items:
+                points = None if i.score is None else i.score * i.possible
                 wr.writerow([i.student, i.lesson, i.question, i.kind, i.status,
-                             _num(i.score), _num(i.points), _num(i.possible),
+                             _full(i.score), _full(points), _full(i.possible),
                              _answer_text(i.answer), i.saved_at, i.attempts, i.file])
-    with open(paths["written"], "w", newline="", encoding="utf-8") as fh:
+    with open(paths["written"], "w", newline="", encoding=PEOPLE_ENCODING) as fh:
         wr = SafeWriter(fh)
         wr.writerow(WRITTEN_COLUMNS)
         for row in rows:
             wr.writerow([row[c] for c in WRITTEN_COLUMNS])
-    with open(paths["errors"], "w", newline="", encoding="utf-8") as fh:
+    if write_rubrics(run.banks, paths["rubric"]) is None:
+        del paths["rubric"]
+    with open(paths["errors"], "w", newline="", encoding=PEOPLE_ENCODING) as fh:
         wr = SafeWriter(fh)
         wr.writerow(["file", "level", "question", "reason"])
         for issue in run.issues:
