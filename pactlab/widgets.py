@@ -38,8 +38,11 @@ STYLE = """<style>
 .pactlab-question .widget-radio-box label, .pactlab-question .widget-label-basic {
   height: auto !important; line-height: 1.45 !important; white-space: normal !important;
   overflow: visible !important; align-items: flex-start; margin: 0.15em 0; }
-.pactlab-question .widget-radio-box input, .pactlab-question .widget-label-basic input {
-  margin-top: 0.2em; flex: none; }
+.pactlab-question .widget-radio-box label { display: grid !important;
+  grid-template-columns: auto 1fr; column-gap: 0.4em; }
+.pactlab-question .widget-radio-box label input { grid-row: 1; grid-column: 1;
+  margin: 0.15em 0 0 0 !important; }
+.pactlab-question .widget-label-basic input { margin-top: 0.25em; flex: none; }
 .pactlab-question .widget-checkbox { height: auto; width: 100%; }
 .pactlab-question .widget-radio-box-horizontal { flex-wrap: wrap; gap: 0 1.5em; }
 .pactlab-match-choices { margin-left: 1em; }

@@ -9,7 +9,8 @@ copy from the inline backend, no figure left open). A closed figure still render
 Alternative text: every finished figure carries a text alternative in its notebook output, as
 `metadata["image/png"]["alt"]`, which HTML exports (nbconvert, so nbviewer too) put in the
 image's `alt` attribute. By default it is built from the chart's title and axis labels; a
-lesson gives the full text description with `pactlab.charts.style.describe(fig, "...")` (or `finish(..., alt=...)`).
+lesson gives the full text description with `pactlab.charts.style.describe(fig, "...")` (or
+`finish(..., alt=...)`).
 """
 from __future__ import annotations
 
