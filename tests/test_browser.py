@@ -3,9 +3,13 @@
 For notebooks/00_start_here.ipynb and every exercises/*.ipynb this test opens the notebook, runs
 all cells, checks that every question widget rendered, answers the first single-choice question
 wrongly and then rightly by clicking (checking the feedback each time and the saved file),
-restarts the kernel, runs all again and checks that the answer was restored. Then lesson 1 and
-its exercise set are opened in two tabs (two kernels, one answers file) and answered in both.
-A screenshot of each notebook goes to artifacts/browser/.
+restarts the kernel, runs all again and checks that the answer was restored. After Run All it
+also runs axe-core on the course's own output (Markdown cells and cell outputs; JupyterLab's own
+chrome is excluded, see docs/accessibility.md) and fails on any serious or critical violation;
+every rule that fired goes to artifacts/browser/<notebook>-axe.json. A keyboard-only pass
+answers one question of every type in the start-here notebook with key presses alone and checks
+the saved answers. Then lesson 1 and its exercise set are opened in two tabs (two kernels, one
+answers file) and answered in both. A screenshot of each notebook goes to artifacts/browser/.
 
 The browser is Chromium (or Chrome), driven by Python Playwright; this test installs nothing:
 - $PACTLAB_BROWSER names the executable (a path or a command on PATH), else the first Chromium or
