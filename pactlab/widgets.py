@@ -267,12 +267,12 @@ class QuestionView:
     def static_html(self) -> str:
         q = self.question
         # In JupyterLab (a question whose cell has not run yet) the sentence ends after
-        # "to answer": lm-mod-hidden is JupyterLab's own "hidden" class. Elsewhere (GitHub,
+        # "to answer" (JupyterLab hides .jp-mod-hidden; HTML exports do not). Elsewhere (GitHub,
         # nbviewer, an HTML export) it says where to run it.
         return (f"<div class='pactlab-static'><p><b>{html.escape(q.id)}</b> "
                 f"({html.escape(q.label)}, {points_text(q.points)})</p>{_md(q.prompt)}"
                 f"{self.static_body()}<p><i>Run this cell (Shift+Enter) to answer<span "
-                f"class='lm-mod-hidden'>, once this notebook is open in JupyterLab (this is a "
+                f"class='jp-mod-hidden'>, once this notebook is open in JupyterLab (this is a "
                 f"static copy)</span>.</i></p></div>")
 
     def _repr_mimebundle_(self, include=None, exclude=None):

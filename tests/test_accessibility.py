@@ -249,8 +249,8 @@ def test_grading_is_by_id_whatever_the_order(answers):
 def test_unrun_question_says_run_this_cell_and_the_static_view_says_where(answers):
     html = _views(answers)["choice"].static_html()
     assert "Run this cell (Shift+Enter) to answer" in html
-    # JupyterLab hides lm-mod-hidden; a static view shows where to run it
-    assert re.search(r"<span class='lm-mod-hidden'>[^<]*JupyterLab[^<]*</span>", html)
+    # JupyterLab hides jp-mod-hidden; a static view shows where to run it
+    assert re.search(r"<span class='jp-mod-hidden'>[^<]*JupyterLab[^<]*</span>", html)
 
 
 def test_charts_carry_alternative_text_in_their_output_metadata():

@@ -370,6 +370,10 @@ def test_notebook_in_jupyterlab(rel, lab, browser):
         page.wait_for_timeout(500)
         screenshot(page, f"{name}-opened")
         page.set_viewport_size({"width": 1280, "height": 900})
+        if rel == "notebooks/00_start_here.ipynb":  # stored outputs, before anything runs
+            static = page.locator(".pactlab-static").first
+            expect(static).to_contain_text("Run this cell (Shift+Enter) to answer.")
+            expect(static.locator(".jp-mod-hidden")).to_be_hidden()  # the static-view words
 
         # 1. run all from clean outputs: every question widget renders
         command(page, "notebook:clear-all-cell-outputs")
