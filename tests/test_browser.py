@@ -313,6 +313,13 @@ def screenshot(page, name: str) -> Path:
     return path
 
 
+WIDE_JS = """() => Array.from(document.querySelectorAll('.pactlab-question, .pactlab-progress'))
+  .filter(q => { const out = q.closest('.jp-OutputArea-output');
+                 return q.scrollWidth > q.clientWidth + 1 ||
+                        q.getBoundingClientRect().right > out.getBoundingClientRect().right + 1; })
+  .map(q => q.innerText.slice(0, 40))"""
+
+
 def axe_scan(page, name: str) -> list[dict]:
     """Run axe-core on the course's output in the open notebook; write every rule that fired
     to artifacts/browser/<name>-axe.json and return the serious and critical violations."""
@@ -372,8 +379,8 @@ def test_notebook_in_jupyterlab(rel, lab, browser):
         page.set_viewport_size({"width": 1280, "height": 900})
         if rel == "notebooks/00_start_here.ipynb":  # stored outputs, before anything runs
             static = page.locator(".pactlab-static").first
-            expect(static).to_contain_text("Run this cell (Shift+Enter) to answer.")
             expect(static.locator(".jp-mod-hidden")).to_be_hidden()  # the static-view words
+            assert "Run this cell (Shift+Enter) to answer." in static.inner_text()
 
         # 1. run all from clean outputs: every question widget renders
         command(page, "notebook:clear-all-cell-outputs")
@@ -381,6 +388,12 @@ def test_notebook_in_jupyterlab(rel, lab, browser):
         wait_all_ran(page, rel)
         check_widgets_rendered(page, rel, ids)
         page.wait_for_timeout(300)
+        # 200% zoom of a 1366-pixel screen is 683 CSS pixels: no widget scrolls sideways
+        page.set_viewport_size({"width": 683, "height": 768})
+        page.wait_for_timeout(500)
+        wide = page.evaluate(WIDE_JS)
+        assert not wide, f"{rel}: widgets wider than the notebook at 200% zoom: {wide}"
+        page.set_viewport_size({"width": 1280, "height": 900})
         serious = axe_scan(page, name)
         assert not serious, (f"{rel}: axe-core found serious or critical accessibility problems "
                              f"in the course's output (all rules: artifacts/browser/{name}-axe"
