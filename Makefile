@@ -9,7 +9,8 @@
 #   make bench      the benchmarks (by hand; numbers go in README.md)
 #   make clean      remove caches and test artifacts (make distclean also removes .venv/)
 #
-# Variables: PYTHON=python3.11 (the Python that creates .venv), LAB_ARGS="--port 8890",
+# Variables: PYTHON=python3.11 (the Python that creates .venv), LAB_PORT=8890 (else the first
+# free port from 8888), LAB_ARGS="--ServerApp.open_browser=False",
 # NBVAL_ARGS="-x" (replaces the default "-n 2 --dist loadfile"), CELL_TIMEOUT=120,
 # PACTLAB_BROWSER=/path/to/chromium (else tools/find_browser.py finds or installs one).
 
@@ -72,13 +73,20 @@ $(STAMP_TEST): pyproject.toml $(CONSTRAINTS)
 
 # ---- for students ---------------------------------------------------------------------------
 lab: $(STAMP_LAB)
-	@echo ""
-	@echo "Starting JupyterLab on notebooks/00_start_here.ipynb."
-	@echo "It opens in your browser; if not, open the address that starts with"
-	@echo "http://127.0.0.1:8888/lab/tree/notebooks/00_start_here.ipynb?token=... printed below."
-	@echo "Stop it with Ctrl+C (twice). Your answers are saved as you give them."
-	@echo ""
+	@port=$${LAB_PORT:-$$($(PY) -c 'import socket as s; print(next(p for p in range(8888, 8988) if s.socket().connect_ex(("127.0.0.1", p))))')}; \
+	token=$$($(PY) -c 'import secrets; print(secrets.token_hex(24))'); \
+	url="http://127.0.0.1:$$port/lab/tree/notebooks/00_start_here.ipynb?token=$$token"; \
+	echo ""; \
+	echo "Starting JupyterLab on notebooks/00_start_here.ipynb. It opens in your browser; if not,"; \
+	echo "open this address:"; \
+	echo ""; \
+	echo "    $$url"; \
+	echo ""; \
+	echo "Stop it with Ctrl+C (twice). Your answers are saved as you give them."; \
+	echo ""; \
 	$(BIN)/jupyter lab $(ROOT_FLAG) --ServerApp.root_dir="$(CURDIR)" \
+	  --ServerApp.ip=127.0.0.1 --ServerApp.port=$$port --ServerApp.port_retries=0 \
+	  --IdentityProvider.token=$$token \
 	  --LabApp.default_url=/lab/tree/notebooks/00_start_here.ipynb --LabApp.news_url=None \
 	  $(LAB_ARGS)
 
@@ -116,7 +124,15 @@ test-notebooks: $(STAMP_TEST)
 
 SKIP_BANNER := !!!!!!!! PACTLAB_SKIP_BROWSER=1: THE BROWSER TEST IS SKIPPED; widgets were NOT checked in a browser !!!!!!!!
 
-test-browser: $(STAMP_TEST)
+# axe-core for the accessibility check, from tests/a11y/package-lock.json (needs npm)
+AXE_STAMP := tests/a11y/node_modules/.installed
+$(AXE_STAMP): tests/a11y/package.json tests/a11y/package-lock.json
+	@command -v npm >/dev/null 2>&1 || { echo "The browser test's accessibility check needs npm"; \
+	  echo "(Node.js). On Debian/Ubuntu: sudo apt-get install -y npm"; exit 1; }
+	npm ci --prefix tests/a11y --no-audit --no-fund
+	@touch $@
+
+test-browser: $(STAMP_TEST) $(if $(filter 1,$(PACTLAB_SKIP_BROWSER)),,$(AXE_STAMP))
 	@echo "== browser: JupyterLab in headless Chromium (screenshots in artifacts/browser/)"
 	@if [ "$$PACTLAB_SKIP_BROWSER" = 1 ]; then echo "$(SKIP_BANNER)"; \
 	  $(PYTEST) -m browser -rs tests/test_browser.py; \
@@ -168,7 +184,7 @@ bench: $(STAMP_TEST)
 	  echo "== $$script"; $(PY) $$script || exit 1; echo; done
 
 clean:
-	rm -rf artifacts .pytest_cache build dist *.egg-info
+	rm -rf artifacts .pytest_cache build dist *.egg-info tests/a11y/node_modules
 	find . -path ./$(VENV) -prune -o -name __pycache__ -type d -print | xargs rm -rf
 	find . -path ./$(VENV) -prune -o -name .ipynb_checkpoints -type d -print | xargs rm -rf
 

@@ -93,6 +93,17 @@ def points_text(points: float) -> str:
     return f"{value} point" if value == "1" else f"{value} points"
 
 
+def share_text(earned: float, possible: float) -> str:
+    """Points earned as a person reads them: "1 of 3 points", "1.5 of 2 points", "1/3 of 1
+    point" (never 0.3333)."""
+    from fractions import Fraction
+
+    if abs(earned * 100 - round(earned * 100)) < 1e-6:
+        return f"{round(earned, 2):g} of {points_text(possible)}"
+    share = Fraction(earned).limit_denominator(24)
+    return f"{share.numerator}/{share.denominator} of {points_text(possible)}"
+
+
 def normalise_text(value: str) -> str:
     """Case-, accent-width-, dash- and whitespace-insensitive form of a short text answer."""
     text = unicodedata.normalize("NFKC", str(value)).casefold()
@@ -230,14 +241,12 @@ class Question:
             body = [self.explanation] if self.explanation else []
         elif fraction > 0:
             status = "partial"
-            head = f"Partly right: {earned:g} of {points_text(self.points)}."
+            head = f"Partly right: {share_text(earned, self.points)}."
             body = lines or [self.feedback_map.get("otherwise", "")]
         else:
             status, head = "wrong", "Not quite."
             body = lines or [self.feedback_map.get("otherwise", "")]
-        body = [b for b in body if b]
-        if status != "correct" and self.hints:
-            body.append(f"Hint: {self.hints[0]}")
+        body = [b for b in body if b]  # hints are on the Hint button only
         mark = {"correct": "✔", "partial": "◐", "wrong": "✘"}[status]
         return Result(self.id, status, fraction, earned, self.points,
                       "\n".join([f"{mark} {head}"] + body), answer)

@@ -5,6 +5,12 @@ per stance and per actor (the same everywhere in the course), the figure size, a
 with `charts.some_chart(...)` then shows the chart exactly once, as the cell's result (no second
 copy from the inline backend, no figure left open). A closed figure still renders and saves
 (`fig.savefig(...)`, or its rich display in a notebook).
+
+Alternative text: every finished figure carries a text alternative in its notebook output, as
+`metadata["image/png"]["alt"]`, which HTML exports (nbconvert, so nbviewer too) put in the
+image's `alt` attribute. By default it is built from the chart's title and axis labels; a
+lesson gives the full text description with `pactlab.charts.style.describe(fig, "...")` (or
+`finish(..., alt=...)`).
 """
 from __future__ import annotations
 
@@ -50,11 +56,34 @@ def new_figure(figsize=FIGSIZE):
     return fig, ax
 
 
-def finish(fig, ax, title: str, xlabel: str = "", ylabel: str = ""):
+def finish(fig, ax, title: str, xlabel: str = "", ylabel: str = "", alt: str | None = None):
     """Title (the chart's message) and axis labels; closes the figure (see the module docstring)
-    and returns it."""
+    and returns it, with its alternative text (`alt`, else one made from the title and labels).
+    """
     ax.set_title(title, loc="left", fontsize=12, fontweight="bold")
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     plt.close(fig)
+    if alt is None:
+        parts = [f"Chart: {title.strip().rstrip('.')}."]
+        if xlabel:
+            parts.append(f"Horizontal axis: {xlabel}.")
+        if ylabel:
+            parts.append(f"Vertical axis: {ylabel}.")
+        parts.append("The text description next to the chart gives its content.")
+        alt = " ".join(parts)
+    return describe(fig, alt)
+
+
+def describe(fig, text: str):
+    """Attach `text` as the figure's alternative text (notebook output metadata) and return the
+    figure, so a lesson cell can end with `describe(charts.x(...), "A line of years ...")`."""
+    alt = " ".join(str(text).split())
+
+    def _repr_mimebundle_(include=None, exclude=None):
+        # no data here: the inline backend still draws the PNG; this adds its metadata
+        return {}, {"image/png": {"alt": alt}}
+
+    fig._repr_mimebundle_ = _repr_mimebundle_
+    fig.pactlab_alt = alt
     return fig
