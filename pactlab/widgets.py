@@ -356,7 +356,7 @@ class ProgressView:
         current folder (or `folder`) and show where. Returns the path, or None on failure."""
         from pathlib import Path
 
-        from .submission import write_submission
+        from .submission import export_note, write_submission
 
         from .store import hub_user
 
@@ -370,9 +370,10 @@ class ProgressView:
                 "instructor, or run `pactlab submit` in a terminal.")
             return None
         count = len(self.lesson.store.answers)
+        note, link = export_note(path)  # where to find it; in the browser edition, how to download
         self.export_status.value = _message_html(
             f"Saved {count} answer{'s' if count != 1 else ''} as `{path.name}` in "
-            f"`{path.parent}`. Hand in that file.", "info")
+            f"`{path.parent}`. {note}", "info") + link
         return path
 
     def refresh(self) -> None:
