@@ -23,8 +23,9 @@ from __future__ import annotations
 
 import argparse
 import base64
+import contextlib
+import functools
 import hashlib
-import io
 import json
 import os
 import re
@@ -33,16 +34,18 @@ import subprocess
 import sys
 import tarfile
 import tempfile
+import threading
 import time
 import tomllib
 import urllib.request
 import zipfile
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PINS = ROOT / "lite" / "pins.toml"
 START = "notebooks/00_start_here.ipynb"
-EPOCH = 1719792000  # fixed file times in the course wheels and the site (reproducible builds)
+EPOCH = 1719792000  # file times when there is no git history (else: the last commit's time)
 RUNTIME_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "pyodide.js",
                  "python_stdlib.zip", "package.json")
 COURSE_PACKAGE = "pactlab_course"
@@ -50,6 +53,16 @@ COURSE_PACKAGE = "pactlab_course"
 
 class BuildError(Exception):
     pass
+
+
+def source_epoch() -> int:
+    """The time stamped on every file of the site: $SOURCE_DATE_EPOCH, else the last commit's
+    time, so that one commit always builds the same bytes."""
+    if os.environ.get("SOURCE_DATE_EPOCH", "").isdigit():
+        return int(os.environ["SOURCE_DATE_EPOCH"])
+    proc = subprocess.run(["git", "log", "-1", "--format=%ct"], cwd=ROOT, text=True,
+                          capture_output=True)
+    return int(proc.stdout.strip()) if proc.returncode == 0 and proc.stdout.strip() else EPOCH
 
 
 def say(message: str) -> None:
@@ -330,7 +343,7 @@ def write_wheel(folder: Path, name: str, version: str, files: dict[str, bytes],
                 requires: list[str] = ()) -> Path:
     """A pure-Python wheel with fixed file times and sorted entries (same input, same bytes)."""
     dist = f"{name}-{version}.dist-info"
-    meta = [f"Metadata-Version: 2.1", f"Name: {name}", f"Version: {version}",
+    meta = ["Metadata-Version: 2.1", f"Name: {name}", f"Version: {version}",
             *[f"Requires-Dist: {r}" for r in requires]]
     files = dict(files)
     files[f"{dist}/METADATA"] = ("\n".join(meta) + "\n").encode()
@@ -343,7 +356,7 @@ def write_wheel(folder: Path, name: str, version: str, files: dict[str, bytes],
     record.append(f"{dist}/RECORD,,")
     files[f"{dist}/RECORD"] = ("\n".join(record) + "\n").encode()
     path = folder / f"{name}-{version}-py3-none-any.whl"
-    stamp = time.gmtime(EPOCH)[:6]
+    stamp = time.gmtime(max(source_epoch(), 315532800))[:6]  # zip times start in 1980
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
         for arc in sorted(files, key=lambda a: (a.startswith(dist), a)):
             info = zipfile.ZipInfo(arc, stamp)
@@ -496,7 +509,7 @@ def build(out: Path, assessment: bool = False, wheels_from: str | None = None) -
     env.pop("JUPYTERLITE_PYODIDE_URL", None)
     run([str(venv / "bin" / "jupyter"), "lite", "build", "--lite-dir", str(lite),
          "--contents", str(contents), "--output-dir", str(out), "--no-sourcemaps",
-         "--no-unused-shared-packages", f"--source-date-epoch={EPOCH}",
+         "--no-unused-shared-packages", f"--source-date-epoch={source_epoch()}",
          f"--settings-overrides={lite / 'overrides.json'}"], cwd=work, env=env)
     (out / "index.html").write_text(INDEX.format(start=START), encoding="utf-8")
     (out / ".nojekyll").write_text("", encoding="utf-8")
@@ -525,6 +538,31 @@ def verify_site(out: Path) -> None:
         raise BuildError(f"the site's lock lists wheels that are not in it: {absent}")
 
 
+class _Handler(SimpleHTTPRequestHandler):
+    extensions_map = {**SimpleHTTPRequestHandler.extensions_map, ".js": "text/javascript",
+                      ".mjs": "text/javascript", ".wasm": "application/wasm",
+                      ".json": "application/json", ".whl": "application/zip"}
+
+    def log_message(self, *args) -> None:  # quiet: a test or a class would drown in it
+        pass
+
+
+@contextlib.contextmanager
+def serve(site: Path, port: int = 0):
+    """Serve `site` on 127.0.0.1 (a free port unless given) in a thread; yields its URL and
+    stops the server on exit. Any static web server does the same job."""
+    server = ThreadingHTTPServer(("127.0.0.1", port),
+                                 functools.partial(_Handler, directory=str(site)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", default=str(ROOT / "_site"), help="the site folder (_site/)")
@@ -532,7 +570,15 @@ def main(argv=None) -> int:
                         help="build from an assessment release: no answer keys in the site")
     parser.add_argument("--wheels-from", default=os.environ.get("PACTLAB_PYODIDE_RELEASE"),
                         help="Pyodide's release archive (file or URL) instead of the carrier")
+    parser.add_argument("--serve", action="store_true",
+                        help="do not build: serve the site on http://127.0.0.1:8000 until Ctrl+C")
     args = parser.parse_args(argv)
+    if args.serve:
+        with serve(Path(args.out), 8000) as url:
+            print(f"Serving {args.out} on {url}/ (Ctrl+C stops)")
+            with contextlib.suppress(KeyboardInterrupt):
+                threading.Event().wait()
+        return 0
     try:
         build(Path(args.out), assessment=args.assessment, wheels_from=args.wheels_from)
     except (BuildError, ValueError) as exc:
