@@ -409,7 +409,8 @@ class AnswerStore:
         lock = self.path.with_name(self.path.name + ".lock")
         try:
             import fcntl
-        except ImportError:
+            fcntl.flock  # Pyodide's fcntl has no flock: the lock file below is used there
+        except (ImportError, AttributeError):
             fcntl = None
         if fcntl is not None:
             fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o600)

@@ -17,6 +17,7 @@ Run alone with:  .venv/bin/python -m pytest -m browser tests/test_lite.py
 """
 from __future__ import annotations
 
+import base64
 import csv
 import json
 import os
@@ -89,6 +90,9 @@ def context(url, browser_path):
         from playwright.sync_api import sync_playwright
     except ImportError:
         pytest.fail("Python Playwright is not installed: run `make test`", pytrace=False)
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=30_000)  # a click's save goes through the browser's storage
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     for old in ARTIFACTS.glob("*"):
         old.unlink()
@@ -152,6 +156,8 @@ def drive_file(page, path: str) -> str:
       return {format: m.format, content: m.content};
     }""", path)
     content = model["content"]
+    if model["format"] == "base64":  # what the kernel writes is stored as bytes
+        return base64.b64decode(content).decode("utf-8")
     return content if isinstance(content, str) else json.dumps(content)
 
 
