@@ -221,7 +221,7 @@ def test_exercise_set_answers_survive_a_reload_and_export_grades(context, url, t
         screenshot(page, ARTIFACTS / "exercises-exported.png")
         folder = rel.rsplit("/", 1)[0]
         listing = page.evaluate("async p => (await window.jupyterapp.serviceManager.contents"
-                                ".get(p)).content.map(f => f.name)", folder)
+                                ".get(p, {content: true})).content.map(f => f.name)", folder)
         assert name in listing, f"{name} is not in the file browser's {folder}/: {listing}"
         submission = tmp_path / name
         submission.write_text(drive_file(page, f"{folder}/{name}"), encoding="utf-8")

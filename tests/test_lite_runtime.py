@@ -169,3 +169,20 @@ def test_the_site_check_finds_a_changed_wheel(tmp_path):
     wheel.write_bytes(wheel.read_bytes() + b"\0")
     with pytest.raises(build_lite.BuildError, match="sha256 differs"):
         build_lite.verify_site(tmp_path)
+
+
+def test_the_assessment_edition_carries_no_exercise_keys(tmp_path):
+    """`make lite ASSESSMENT=1` builds from `pactlab release --assessment`: the site's course
+    wheel has no key of any graded exercise question."""
+    import zipfile
+
+    course = build_lite.make_release(tmp_path / "release", assessment=True)
+    wheels = {name: wheel for name, _v, wheel, _d in build_lite.course_wheels(course, tmp_path)}
+    with zipfile.ZipFile(wheels["pactlab-course"]) as zf:
+        banks = [json.loads(zf.read(n)) for n in zf.namelist()
+                 if n.startswith("pactlab_course/questions/") and n.endswith(".json")]
+        assert "pactlab/instructor/authoring.py" not in zipfile.ZipFile(
+            wheels["pactlab"]).namelist()
+    exercises = [q for b in banks for q in b["questions"] if q.get("part") == "exercises"]
+    assert banks and exercises and all(b.get("assessment") for b in banks)
+    assert not [q["id"] for q in exercises if "secret" in q]

@@ -472,9 +472,16 @@ def make_release(out: Path, assessment: bool) -> Path:
 def build(out: Path, assessment: bool = False, wheels_from: str | None = None) -> dict:
     started = time.monotonic()
     pins = load_pins()
-    work = ROOT / "build" / "lite"
-    shutil.rmtree(work, ignore_errors=True)
-    work.mkdir(parents=True)
+    (ROOT / "build").mkdir(exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix="lite-", dir=ROOT / "build"))  # one per build
+    try:
+        return _build(pins, work, out, assessment, wheels_from, started)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _build(pins: dict, work: Path, out: Path, assessment: bool, wheels_from: str | None,
+           started: float) -> dict:
     say("making the student release (" + ("assessment: no answer keys" if assessment
                                           else "practice") + ") ...")
     course = make_release(work / "release", assessment)
