@@ -36,7 +36,6 @@ import tarfile
 import tempfile
 import threading
 import time
-import tomllib
 import urllib.request
 import zipfile
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -78,6 +77,11 @@ def cache_dir() -> Path:
 
 
 def load_pins() -> dict:
+    try:
+        import tomllib
+    except ImportError:
+        raise BuildError("building the browser edition needs Python 3.11 or newer (tomllib); "
+                         "make .venv with it: make distclean && make lite PYTHON=python3.11")
     with open(PINS, "rb") as fh:
         return tomllib.load(fh)
 
@@ -108,7 +112,12 @@ def sha256(path: Path) -> str:
 
 
 def run(cmd: list[str], **kw) -> subprocess.CompletedProcess:
-    proc = subprocess.run(cmd, text=True, capture_output=True, **kw)
+    try:
+        proc = subprocess.run(cmd, text=True, capture_output=True, **kw)
+    except FileNotFoundError:
+        hint = " (Node.js's npm: on Debian/Ubuntu `apt-get install npm`)" if cmd[0] == "npm" else ""
+        raise BuildError(f"{cmd[0]} is not installed{hint}; it is needed to build the browser "
+                         "edition") from None
     if proc.returncode:
         raise BuildError(f"{' '.join(map(str, cmd))} failed ({proc.returncode}):\n"
                          f"{proc.stdout[-2000:]}{proc.stderr[-3000:]}")
@@ -161,7 +170,10 @@ def pyodide_runtime(pins: dict) -> tuple[Path, dict]:
     if not (unpacked / "pyodide-lock.json").exists():
         shutil.rmtree(unpacked, ignore_errors=True)
         with tarfile.open(tgz) as tf:
-            tf.extractall(unpacked, filter="data")
+            try:
+                tf.extractall(unpacked, filter="data")
+            except TypeError:  # Python before 3.11.4 has no extraction filters
+                tf.extractall(unpacked)
     package = unpacked / "package"
     lock_path = package / "pyodide-lock.json"
     got = sha256(lock_path)
