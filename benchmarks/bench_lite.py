@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import io
+import json
 import os
 import shutil
 import socket
@@ -40,15 +41,12 @@ from tools import build_lite, find_browser  # noqa: E402
 
 GOAL_MB = 80
 GOAL_RATIO = 3.0
-FIRST_OUTPUT_JS = """() => {
-  const panel = window.jupyterapp && window.jupyterapp.shell.currentWidget;
-  if (!panel || !panel.content) return false;
-  const cell = panel.content.widgets.find(c => c.model.type === 'code');
-  return !!cell && cell.model.outputs.length > 0 && cell.model.executionCount !== null;
+FIRST_OUTPUT_JS = """index => {
+  const cell = window.jupyterapp.shell.currentWidget.content.widgets[index];
+  return cell.model.outputs.length > 0 && cell.model.executionCount !== null;
 }"""
-RUN_FIRST_JS = """() => {
+RUN_CELL_JS = """index => {
   const panel = window.jupyterapp.shell.currentWidget;
-  const index = panel.content.widgets.findIndex(c => c.model.type === 'code');
   const cell = panel.content.widgets[index];
   cell.model.outputs.clear();
   cell.model.executionCount = null;
@@ -96,19 +94,36 @@ def run_all_seconds(page, rel: str) -> float:
     return time.monotonic() - started
 
 
+def first_output_cell(rel: str) -> int:
+    """The index (among all cells) of the notebook's first code cell that shows an output."""
+    cells = json.loads((REPO / rel).read_text(encoding="utf-8"))["cells"]
+    return next(i for i, c in enumerate(cells) if c["cell_type"] == "code" and c["outputs"])
+
+
 def cold_first_output(browser, url: str, rel: str) -> float:
+    """Page open to the output of the first code cell that has one; the cells before it (the
+    setup) are run first, as a student would."""
+    index = first_output_cell(rel)
     context = browser.new_context(viewport={"width": 1366, "height": 768})
     offline(context, url)
     page = context.new_page()
     try:
         started = time.monotonic()
         page.goto(f"{url}/lab/index.html?path={rel}")
-        page.wait_for_function("rel => window.jupyterapp && window.jupyterapp.shell.currentWidget"
-                               " && window.jupyterapp.shell.currentWidget.context.path === rel"
-                               " && window.jupyterapp.shell.currentWidget.content.widgets.length",
+        # as soon as the notebook has a kernel object (it may still be starting: the request
+        # waits for it), run the first code cell
+        page.wait_for_function("rel => { const w = window.jupyterapp"
+                               " && window.jupyterapp.shell.currentWidget;"
+                               " return w && w.context && w.context.path === rel"
+                               " && w.sessionContext.session && w.sessionContext.session.kernel"
+                               " && w.content.widgets.length > 0; }",
                                arg=rel, timeout=240_000)
-        page.evaluate(RUN_FIRST_JS)
-        page.wait_for_function(FIRST_OUTPUT_JS, timeout=240_000, polling=100)
+        for earlier in range(index):  # the setup cells above it, if any, in order
+            if page.evaluate("i => window.jupyterapp.shell.currentWidget.content.widgets[i]"
+                             ".model.type === 'code'", earlier):
+                page.evaluate(RUN_CELL_JS, earlier)
+        page.evaluate(RUN_CELL_JS, index)
+        page.wait_for_function(FIRST_OUTPUT_JS, arg=index, timeout=240_000, polling=100)
         return time.monotonic() - started
     finally:
         context.close()
