@@ -36,8 +36,8 @@ from pathlib import Path
 import pytest
 
 import lab_driver
-from lab_driver import (BROWSER_ARGS, INSTALL_HELP, check_widgets_rendered, command,  # noqa: F401
-                        lab_state, question_widget, strip_marks, wait_for, wait_idle)
+from lab_driver import (BROWSER_ARGS, INSTALL_HELP, check_widgets_rendered, command,
+                        question_widget, strip_marks, wait_idle)
 from lab_driver import notebook_plan as _notebook_plan
 from lab_driver import screenshot as _screenshot
 from lab_driver import wait_all_ran as _wait_all_ran
