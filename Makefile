@@ -7,6 +7,7 @@
 #   make notebooks  re-execute notebooks/ and solutions/, then regenerate exercises/
 #   make handouts   regenerate the printable handouts in docs/handouts/ from the data
 #   make bench      the benchmarks (by hand; numbers go in README.md)
+#   make lite       build the browser edition (JupyterLite) into _site/; ASSESSMENT=1: no keys
 #   make clean      remove caches and test artifacts (make distclean also removes .venv/)
 #
 # Variables: PYTHON=python3.11 (the Python that creates .venv), LAB_PORT=8890 (else the first
@@ -36,13 +37,14 @@ NBVAL_DIRS := $(if $(wildcard solutions/*.ipynb),solutions) $(if $(wildcard exer
 .DEFAULT_GOAL := help
 .NOTPARALLEL:
 .PHONY: help install install-lab lab test check test-unit test-notebooks test-browser \
-        test-hub install-hub notebooks handouts bench clean distclean
+        test-hub install-hub notebooks handouts bench clean distclean lite test-lite
 
 help:
 	@echo "make lab        open the course in JupyterLab (sets up .venv/ the first time)"
 	@echo "make test       run every test: data, banks, unit tests, notebooks, browser"
 	@echo "make notebooks  re-execute notebooks/ and solutions/, regenerate exercises/"
 	@echo "make bench      run the benchmarks"
+	@echo "make lite       build the browser edition into _site/ (ASSESSMENT=1: without keys)"
 	@echo "make clean      remove caches and artifacts (distclean: also .venv/)"
 
 # ---- set-up ---------------------------------------------------------------------------------
@@ -92,7 +94,7 @@ lab: $(STAMP_LAB)
 
 # ---- tests ----------------------------------------------------------------------------------
 test: $(STAMP_TEST)
-	@$(MAKE) --no-print-directory check test-unit test-notebooks test-browser test-hub
+	@$(MAKE) --no-print-directory check test-unit test-notebooks test-browser test-lite test-hub
 	@echo ""
 	@if [ "$$PACTLAB_SKIP_BROWSER" = 1 ]; then echo "$(SKIP_BANNER)"; fi
 	@echo "make test: every stage passed."
@@ -140,6 +142,14 @@ test-browser: $(STAMP_TEST) $(if $(filter 1,$(PACTLAB_SKIP_BROWSER)),,$(AXE_STAM
 	  echo "   browser: $$browser"; \
 	  PACTLAB_BROWSER="$$browser" $(PYTEST) -m browser -rs tests/test_browser.py; fi
 
+# The browser edition, built in a temporary folder and driven offline in headless Chromium
+test-lite: $(STAMP_TEST)
+	@echo "== browser edition: JupyterLite site, offline, in headless Chromium (artifacts/lite/)"
+	@if [ "$$PACTLAB_SKIP_BROWSER" = 1 ]; then echo "$(SKIP_BANNER)"; \
+	  $(PYTEST) -m browser -rs tests/test_lite.py; \
+	else browser=$$($(PY) tools/find_browser.py --install) || exit 1; \
+	  PACTLAB_BROWSER="$$browser" $(PYTEST) -m browser -rs tests/test_lite.py; fi
+
 # The hub test: a real JupyterHub on loopback, its proxy from npm (hub/package-lock.json), the
 # students' environment installed non-editable by hub/install-tljh.sh (as on a TLJH server).
 HUB_ENV := $(CURDIR)/.venv-hub
@@ -179,12 +189,19 @@ notebooks: $(STAMP_TEST)
 	$(BIN)/pactlab assign
 	$(BIN)/pactlab answer-key
 
+# The browser edition (JupyterLite) in _site/: publish that folder on any static web host.
+# Downloads are cached in ~/.cache/pactlab-lite ($$PACTLAB_LITE_CACHE); versions: lite/pins.toml
+ASSESSMENT ?=
+lite: $(STAMP_TEST)
+	$(PY) tools/build_lite.py --out _site $(if $(filter 1 yes true,$(ASSESSMENT)),--assessment)
+	@echo "Try it: $(PY) tools/build_lite.py --serve   (then open http://127.0.0.1:8000/)"
+
 bench: $(STAMP_TEST)
 	@for script in benchmarks/bench_*.py; do \
 	  echo "== $$script"; $(PY) $$script || exit 1; echo; done
 
 clean:
-	rm -rf artifacts .pytest_cache build dist *.egg-info tests/a11y/node_modules
+	rm -rf artifacts .pytest_cache build dist *.egg-info tests/a11y/node_modules _site
 	find . -path ./$(VENV) -prune -o -name __pycache__ -type d -print | xargs rm -rf
 	find . -path ./$(VENV) -prune -o -name .ipynb_checkpoints -type d -print | xargs rm -rf
 

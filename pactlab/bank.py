@@ -30,6 +30,7 @@ from __future__ import annotations
 import base64
 import json
 import os
+import sys
 import zlib
 from functools import lru_cache
 from pathlib import Path
@@ -49,18 +50,36 @@ class UnknownQuestion(KeyError):
 def course_root() -> Path:
     """The folder holding data/ and questions/ of the course a notebook or command belongs to.
 
-    $PACTLAB_ROOT if set; else the nearest folder, from the working directory up, that has both
-    questions/ and data/ (so a released bundle's notebooks read the bundle's own banks and data,
-    even where pactlab is installed from a checkout); else the folder this package sits in.
+    $PACTLAB_ROOT if set; in the browser edition (Pyodide), the banks and data installed with the
+    site (package `pactlab_course`), never a copy on the drive that a student could edit; else
+    the nearest folder, from the working directory up, that has both questions/ and data/ (so a
+    released bundle's notebooks read the bundle's own banks and data, even where pactlab is
+    installed from a checkout); else the folder this package sits in.
     """
     env = os.environ.get("PACTLAB_ROOT")
     if env:
         return Path(env).expanduser()
+    if sys.platform == "emscripten":
+        site = site_course()
+        if site is not None:
+            return site
     cwd = Path.cwd()
     for folder in [cwd, *cwd.parents]:
         if (folder / "questions").is_dir() and (folder / "data").is_dir():
             return folder
     return Path(__file__).resolve().parent.parent
+
+
+def site_course() -> Path | None:
+    """The browser edition's course folder: the installed package `pactlab_course` (its
+    questions/ and data/), or None where it is not installed."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("pactlab_course")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    folder = Path(list(spec.submodule_search_locations)[0])
+    return folder if (folder / "questions").is_dir() and (folder / "data").is_dir() else None
 
 
 def encode_secret(secret: dict) -> str:

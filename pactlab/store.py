@@ -19,6 +19,11 @@ Nothing is ever lost:
   is warned once, with the file's name;
 * a folder that cannot be written keeps answers in memory for the session, with a warning.
 
+In the browser edition (Pyodide, `sys.platform == "emscripten"`) the answers dir is
+`/drive/answers`, on the JupyterLite drive that the browser keeps across reloads; where the
+drive is not mounted (no service worker, some private windows) answers stay in memory and the
+student is told that they last only until the page is closed.
+
 The answers folder and the student's folder are made private (0700), files 0600, so on a shared
 machine or hub no student can read another's answers.
 
@@ -55,10 +60,41 @@ class StoreWarning(UserWarning):
     pass
 
 
+BROWSER_DRIVE = Path("/drive")
+NO_DRIVE_MESSAGE = (
+    "This browser is not keeping the course's files (JupyterLite's drive is not available: "
+    "some private windows and browser settings block it), so your answers last only until "
+    "you close or reload this page. Before you close it, press **Export submission** and "
+    "download the file it offers; or open the course in a normal browser window.")
+
+
+def in_browser() -> bool:
+    """Whether this is the browser edition (Pyodide in JupyterLite)."""
+    return sys.platform == "emscripten"
+
+
+def browser_drive() -> Path | None:
+    """The JupyterLite drive (`/drive`, kept by the browser) when it is mounted, else None.
+    Only the file system's own mount table tells (`os.path.ismount` does not work there)."""
+    if not in_browser():
+        return None
+    try:
+        import pyodide_js
+
+        node = pyodide_js.FS.lookupPath(str(BROWSER_DRIVE)).node
+        if node.mount.mountpoint == str(BROWSER_DRIVE):
+            return BROWSER_DRIVE
+    except Exception:  # not mounted: lookupPath raises (no such folder) or the root's mount
+        pass
+    return None
+
+
 def default_answers_dir() -> Path:
     env = os.environ.get("PACTLAB_ANSWERS_DIR")
     if env:
         return Path(env).expanduser()
+    if in_browser():
+        return (browser_drive() or Path.home()) / "answers"
     home = Path.home()
     if sys.platform.startswith("win"):
         base = Path(os.environ.get("APPDATA", home / "AppData" / "Roaming"))
@@ -201,6 +237,10 @@ class AnswerStore:
         self.warnings: list[str] = []
         self.in_memory = False
         self.answers: dict[str, dict[str, Any]] = {}
+        if in_browser() and directory is None and not os.environ.get("PACTLAB_ANSWERS_DIR") \
+                and browser_drive() is None:
+            self.in_memory = True  # the page's memory is all there is: say so
+            self._warn(NO_DRIVE_MESSAGE)
         self.refresh()
 
     # -- reading ------------------------------------------------------------------------------
@@ -369,7 +409,8 @@ class AnswerStore:
         lock = self.path.with_name(self.path.name + ".lock")
         try:
             import fcntl
-        except ImportError:
+            fcntl.flock  # Pyodide's fcntl has no flock: the lock file below is used there
+        except (ImportError, AttributeError):
             fcntl = None
         if fcntl is not None:
             fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o600)

@@ -7,11 +7,13 @@ runtime); `pactlab.instructor.submissions` reads and checks them for grading.
 """
 from __future__ import annotations
 
+import base64
+import html
 import json
 import os
 from pathlib import Path
 
-from .store import AnswerStore, atomic_write_text, now_iso, safe_name
+from .store import AnswerStore, atomic_write_text, browser_drive, in_browser, now_iso, safe_name
 
 FORMAT = "pactlab-submission/1"
 SUFFIX = ".pactlab.json"
@@ -50,6 +52,24 @@ def write_submission(store: AnswerStore, out: Path | str | None = None,
         out.parent.mkdir(parents=True, exist_ok=True)
     atomic_write_text(out, json.dumps(doc, ensure_ascii=False, indent=1) + "\n")
     return out
+
+
+def export_note(path: Path) -> tuple[str, str]:
+    """What the student does with an exported file: (a sentence in the widgets' inline markup,
+    extra HTML). In the browser edition the file is on the JupyterLite drive, so the file browser
+    can download it; where there is no drive, the extra HTML is a download link to the file."""
+    if not in_browser():
+        return "Hand in that file.", ""
+    drive = browser_drive()
+    if drive is not None and drive in path.parents:
+        folder = path.parent.relative_to(drive).as_posix()
+        where = f"open the folder `{folder}`, " if folder != "." else ""
+        return (f"To download it: in the file browser on the left, {where}right-click "
+                f"`{path.name}` and choose **Download**. Hand in the downloaded file.", "")
+    data = base64.b64encode(path.read_bytes()).decode("ascii")
+    link = (f"<a download='{html.escape(path.name)}' href='data:application/json;base64,"
+            f"{data}' style='font-weight:bold'>Download {html.escape(path.name)}</a>")
+    return "This page keeps no files: download it now with the link below and hand it in.", link
 
 
 # -- handing in on a hub ----------------------------------------------------------------------

@@ -602,7 +602,7 @@ class ProgressView:
         from pathlib import Path
 
         from .store import hub_user
-        from .submission import export
+        from .submission import export, export_note
 
         name = hub_user() or self.export_name.value.strip() or None
         try:
@@ -619,9 +619,10 @@ class ProgressView:
                 f"Handed in {count} answer{'s' if count != 1 else ''} as {name}. Your teacher "
                 "collects it; press again to hand in a newer version.", "info"), True)
             return path
+        note, link = export_note(path)  # where to find it; in the browser edition, how to download
         self.export_status.value = _announce(_message_html(
             f"Saved {count} answer{'s' if count != 1 else ''} as `{path.name}` in "
-            f"`{path.parent}`. Hand in that file.", "info"), True)
+            f"`{path.parent}`. {note}", "info") + link, True)
         return path
 
     def refresh(self) -> None:
