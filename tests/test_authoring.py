@@ -255,3 +255,19 @@ def test_answer_key_tool_writes_and_checks(course):
     out.write_text(text.replace("Pyongyang", "Moscow"), encoding="utf-8")
     stale = run_answer_key("--check")
     assert stale.returncode == 1 and "docs/answer_key.md" in stale.stderr
+
+
+def test_real_exercises_keep_the_evidence_their_masters_mark():
+    """Static view (GitHub, nbviewer): the evidence a question points at is shown without a
+    kernel. Masters tag such cells `keep-output`; the exercise keeps their stored output."""
+    root = Path(__file__).resolve().parent.parent
+    kept = 0
+    for master in sorted((root / "solutions").glob("*_solutions.ipynb")):
+        lesson = master.stem.removesuffix("_solutions")
+        exercise = json.loads((root / "exercises" / f"{lesson}_exercises.ipynb").read_text("utf-8"))
+        outputs = {c.get("id"): c.get("outputs") for c in exercise["cells"]}
+        for cell in json.loads(master.read_text("utf-8"))["cells"]:
+            if "keep-output" in cell.get("metadata", {}).get("tags", []):
+                assert outputs.get(cell["id"]), f"{lesson}: evidence cell {cell['id']} is empty"
+                kept += 1
+    assert kept >= 10
