@@ -32,9 +32,9 @@ from pathlib import Path
 
 import pytest
 
-from test_browser import (BROWSER_ARGS, _browser_executable, _free_port, _write_settings,
-                          command, notebook_plan, question_widget, strip_marks, wait_all_ran,
-                          wait_idle)
+from lab_driver import (BROWSER_ARGS, _browser_executable, command, question_widget, strip_marks,
+                        wait_idle)
+from test_browser import _free_port, _write_settings, notebook_plan, wait_all_ran
 
 pytestmark = pytest.mark.hub
 
