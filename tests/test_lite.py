@@ -234,7 +234,7 @@ def test_exercise_set_answers_survive_a_reload_and_export_grades(context, url, t
                            "--out", str(grades)], capture_output=True, text=True, env=env,
                           cwd=tmp_path)
     assert proc.returncode == 0, f"pactlab grade failed:\n{proc.stdout}\n{proc.stderr}"
-    rows = {row["student"]: row for row in csv.DictReader(grades.open(encoding="utf-8"))}
+    rows = {row["student"]: row for row in csv.DictReader(grades.open(encoding="utf-8-sig"))}
     assert STUDENT in rows, f"{grades} has no row for {STUDENT}: {list(rows)}"
     assert float(rows[STUDENT][choice.id]) == choice.points, rows[STUDENT]
 
