@@ -374,8 +374,10 @@ def tab_to(page, want, what: str, reverse: bool = False, limit: int = 40) -> dic
                          f"{what}; focus is on {active}")
 
 
-def seek(page, want, what: str) -> dict:
-    """Tab forward within the question to an element satisfying `want`, else back."""
+def seek(page, want, what: str, cell: int | None = None) -> dict:
+    """Tab forward within the question to an element satisfying `want`. When focus leaves the
+    question (a re-rendered widget may drop it to the page), go back to the question's cell
+    with the keyboard (`cell`) and tab forward from there; without `cell`, tab backwards."""
     for _ in range(15):
         page.keyboard.press("Tab")
         active = page.evaluate(ACTIVE_JS)
@@ -383,6 +385,9 @@ def seek(page, want, what: str) -> dict:
             return active
         if not active["inQuestion"]:
             break
+    if cell is not None:
+        go_to_cell(page, cell)
+        return tab_to(page, want, what)
     return tab_to(page, want, what, reverse=True)
 
 
@@ -453,7 +458,8 @@ def test_keyboard_only_answers_every_question_type(lab, browser):
                 for pos, item in enumerate(q.key):
                     text = strip_marks(q.items[item])
                     label = widget.locator(".widget-radio-box label").filter(has_text=text)
-                    seek(page, lambda a: a["label"].endswith(text), f"item {item!r}")
+                    seek(page, lambda a: a["label"].endswith(text), f"item {item!r}",
+                         cell=cells[q.id])
                     page.keyboard.press("Space")
                     expect(label.locator("input")).to_be_checked()
                     tab_to(page, lambda a: a["title"].startswith(
