@@ -30,12 +30,12 @@ from __future__ import annotations
 import base64
 import json
 import os
-import sys
 import zlib
 from functools import lru_cache
 from pathlib import Path
 
 from .questions import Question, make_question
+from .store import in_browser
 
 FORMAT = "pactlab-bank/1"
 SECRET_FIELDS = ("answer", "explanation", "feedback", "rubric", "credit")
@@ -59,7 +59,7 @@ def course_root() -> Path:
     env = os.environ.get("PACTLAB_ROOT")
     if env:
         return Path(env).expanduser()
-    if sys.platform == "emscripten":
+    if in_browser():
         site = site_course()
         if site is not None:
             return site
