@@ -271,3 +271,33 @@ def test_real_exercises_keep_the_evidence_their_masters_mark():
                 assert outputs.get(cell["id"]), f"{lesson}: evidence cell {cell['id']} is empty"
                 kept += 1
     assert kept >= 10
+
+
+def _text_of(outputs) -> str:
+    text = ""
+    for out in outputs or []:
+        text += "".join(out.get("text", ""))
+        text += "".join(out.get("data", {}).get("text/plain", ""))
+    return text
+
+
+def test_every_model_answer_in_the_masters_earns_full_marks():
+    """A master's model answer must be one the grader accepts in full: a key with an id the
+    question lacks, or a stale number, shows up as feedback other than "Correct". nbval (make
+    test-notebooks) re-runs the masters and compares, so the stored outputs read here are
+    current."""
+    root = Path(__file__).resolve().parent.parent
+    checked = 0
+    for master in sorted((root / "solutions").glob("*_solutions.ipynb")):
+        for cell in json.loads(master.read_text("utf-8"))["cells"]:
+            source = "".join(cell.get("source", ""))
+            if cell.get("cell_type") != "code" or ".answer(" not in source:
+                continue
+            lines = [line.strip() for line in _text_of(cell.get("outputs")).splitlines()]
+            where = f"{master.name}, cell {cell.get('id')}"
+            wrong = [line for line in lines if line.startswith("✘")]
+            assert not wrong, f"{where}: the model answer is not accepted in full: {wrong[0][:120]}"
+            assert any(line.startswith(("✔ Correct", "Submitted")) for line in lines), (
+                f"{where}: a model answer with no feedback: {lines[:2]}")
+            checked += 1
+    assert checked >= 60

@@ -134,3 +134,14 @@ def test_response_charts_leave_analysts_readings_out():
     # the timeline's title counts statements only
     title = charts.statement_timeline(reactions).axes[0].get_title(loc="left")
     assert f"of {int(statements['before_signing'].notna().sum())})" in title
+
+
+def test_statement_timeline_names_the_year_of_later_statements():
+    """The axis reads "(2024)"; a statement of another year in the "later" strip says its year."""
+    reactions = data.reactions()
+    later = reactions[(reactions["kind"] == "statement") & (reactions["date"] > "2024-12-31")]
+    assert len(later)
+    texts = [t.get_text() for t in charts.statement_timeline(reactions).axes[0].texts]
+    for date in later["date"]:
+        assert f"{date.day} {date:%b} {date.year}" in texts
+    assert not any(t.endswith(" 2024") for t in texts)

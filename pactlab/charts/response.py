@@ -161,7 +161,10 @@ def statement_timeline(reactions, signed="2024-06-19", until="2024-06-30"):
         ax.scatter(unknown["x"], unknown["y"], s=42, facecolor="white",
                    edgecolor=STANCE_COLOURS[stance], linewidth=1.8, zorder=3)
     for _, row in rows[rows["later"]].iterrows():
-        ax.text(row["x"] - 0.35 * day, row["y"], f"{row['date'].day} {row['date']:%b}",
+        label = f"{row['date'].day} {row['date']:%b}"
+        if row["date"].year != signed.year:  # the axis says 2024: name any other year
+            label += f" {row['date'].year}"
+        ax.text(row["x"] - 0.35 * day, row["y"], label,
                 ha="right", va="center", fontsize=8, color="#333333")
     ax.text(line_x - 0.2 * day, -0.95, "before the signing", ha="right", va="center",
             fontsize=9, color="#333333")
