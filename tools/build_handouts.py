@@ -44,7 +44,7 @@ th { border-bottom: 2px solid #333; }
 .article td.t { white-space: pre-wrap; padding-right: 45mm; border-bottom: 1px dotted #ccc; }
 .timeline td.d { white-space: nowrap; width: 24mm; }
 .timeline tr { break-inside: avoid; }
-.timeline td { padding: 0.5mm 1.2mm; font-size: 8.5pt; line-height: 1.25; }
+.timeline td { padding: 0.3mm 1.2mm; font-size: 8pt; line-height: 1.2; }
 .cols { columns: 2; column-gap: 6mm; }
 .claim { border: 1.5px solid #333; margin: 0 0 4mm; break-inside: avoid; }
 .claim div { border-bottom: 1px solid #999; padding: 1mm 2mm; min-height: 9mm; }
@@ -116,7 +116,8 @@ def timeline() -> str:
         support = {"confirmed": "", "single_source": " (one source)", "disputed": " (disputed)"}
         rows.append(f"<tr><td class='d'>{r['date']:%d %b %Y}</td><td>{html.escape(label)}"
                     f"{support[str(r['confidence'])]}</td></tr>")
-    body = ("<h1>Timeline, 1961–2025</h1>\n<p class='meta'>The "
+    years = f"{keep['date'].min():%Y}–{keep['date'].max():%Y}"
+    body = (f"<h1>Timeline, {years}</h1>\n<p class='meta'>The "
             f"{len(keep)} key events of data/timeline.csv (its background rows and the rows with a "
             f"short label), local dates; the table has {len(table)} in all. Events are confirmed "
             "by two or more independent sources unless marked. Sources: data/sources.csv.</p>\n"
